@@ -1,0 +1,156 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { RequestedLine } from '../domain/order-lines';
+import type { Collections } from '../integrations/collections';
+import type { Allocation, StockCounters } from '../integrations/stock-counters';
+import { adjustmentEntry, appendLedger, ledgerEntries, ledgerHold } from './stock-ledger';
+
+export interface HeldLine {
+  sku: string;
+  allocations: Allocation[];
+}
+
+export interface InventoryDeps {
+  counters: StockCounters;
+  collections: Collections;
+  now: () => Date;
+}
+
+export function createInventoryActivities({ counters, collections, now }: InventoryDeps) {
+  /** Releases every line of a hold, recording both the reservation and its release so the ledger nets out. */
+  async function releaseLines(holdId: string, skus: string[]): Promise<void> {
+    for (const sku of skus) {
+      const outcome = await counters.release(sku, holdId);
+      if (outcome.kind === 'released' && outcome.allocations.length > 0) {
+        const at = now();
+        await appendLedger(collections, [
+          ...ledgerEntries('reserve', holdId, sku, outcome.allocations, at),
+          ...ledgerEntries('release', holdId, sku, outcome.allocations, at),
+        ]);
+      } else if (outcome.kind === 'released') {
+        await releaseFromLedger(holdId, sku);
+      }
+    }
+  }
+
+  /**
+   * Redis lost the hold (flushed or restarted without its data) but the ledger has it: give the units back
+   * by the ledger's account, once, so a lost cache never strands stock.
+   */
+  async function releaseFromLedger(holdId: string, sku: string): Promise<void> {
+    const hold = await ledgerHold(collections, holdId, sku);
+    if (hold.state !== 'held') return;
+    for (const { warehouseId, quantity } of hold.reserved) {
+      await counters.adjust(sku, warehouseId, quantity, `restore:${holdId}:${warehouseId}`);
+    }
+    await appendLedger(collections, ledgerEntries('release', holdId, sku, hold.reserved, now()));
+  }
+
+  return {
+    /**
+     * Holds every line or none. Each SKU is reserved by one atomic Redis script; if a later line is short,
+     * the lines already held by this call are released before the failure is reported.
+     */
+    async reserveStock(input: { holdId: string; lines: RequestedLine[] }): Promise<HeldLine[]> {
+      const held: HeldLine[] = [];
+      for (const line of input.lines) {
+        const outcome = await counters.reserve(line.sku, input.holdId, line.quantity);
+        if (outcome.kind === 'held') {
+          held.push({ sku: line.sku, allocations: outcome.allocations });
+          continue;
+        }
+        if (outcome.kind === 'ended' && outcome.state === 'held') {
+          held.push({ sku: line.sku, allocations: outcome.allocations });
+          continue;
+        }
+        await releaseLines(
+          input.holdId,
+          held.map((h) => h.sku),
+        );
+        if (outcome.kind === 'insufficient') {
+          throw ApplicationFailure.nonRetryable(
+            `Only ${outcome.available} of ${line.sku} available, ${line.quantity} requested`,
+            'OutOfStock',
+            { sku: line.sku, requested: line.quantity, available: outcome.available },
+          );
+        }
+        throw ApplicationFailure.nonRetryable(
+          `Hold ${input.holdId} was already ${outcome.state}`,
+          'HoldEnded',
+          {
+            sku: line.sku,
+            state: outcome.state,
+          },
+        );
+      }
+      const at = now();
+      await appendLedger(
+        collections,
+        held.flatMap((h) => ledgerEntries('reserve', input.holdId, h.sku, h.allocations, at)),
+      );
+      return held;
+    },
+
+    /** Receives or writes off units in one warehouse; the adjustment key makes a retry a no-op. */
+    async adjustStock(input: {
+      sku: string;
+      warehouseId: string;
+      delta: number;
+      adjustmentKey: string;
+    }): Promise<void> {
+      await counters.adjust(input.sku, input.warehouseId, input.delta, input.adjustmentKey);
+      // Written whether or not Redis saw the key before: a crash between the two must not lose the entry.
+      await appendLedger(collections, [
+        adjustmentEntry(input.adjustmentKey, input.sku, input.warehouseId, input.delta, now()),
+      ]);
+    },
+
+    /** Sets a warehouse's available units; the ledger records the difference, so history stays additive. */
+    async setAvailableStock(input: {
+      sku: string;
+      warehouseId: string;
+      available: number;
+      adjustmentKey: string;
+    }): Promise<{ delta: number }> {
+      const delta = await counters.setAvailable(
+        input.sku,
+        input.warehouseId,
+        input.available,
+        input.adjustmentKey,
+      );
+      await appendLedger(collections, [
+        adjustmentEntry(input.adjustmentKey, input.sku, input.warehouseId, delta, now()),
+      ]);
+      return { delta };
+    },
+
+    async releaseStock(input: { holdId: string; skus: string[] }): Promise<void> {
+      await releaseLines(input.holdId, input.skus);
+    },
+
+    /** Turns a hold into a sale: the units stay out of available stock and the hold can no longer expire. */
+    async commitStock(input: { holdId: string; skus: string[] }): Promise<void> {
+      for (const sku of input.skus) {
+        const outcome = await counters.commit(sku, input.holdId);
+        if (outcome.kind === 'committed') {
+          const at = now();
+          await appendLedger(collections, [
+            ...ledgerEntries('reserve', input.holdId, sku, outcome.allocations, at),
+            ...ledgerEntries('commit', input.holdId, sku, outcome.allocations, at),
+          ]);
+        } else {
+          // Redis may have lost the hold while the ledger still has it: the sale stands by the ledger.
+          const hold = await ledgerHold(collections, input.holdId, sku);
+          if (hold.state === 'held') {
+            await appendLedger(collections, ledgerEntries('commit', input.holdId, sku, hold.reserved, now()));
+            continue;
+          }
+          if (hold.state === 'committed') continue;
+          throw ApplicationFailure.nonRetryable(
+            `Hold ${input.holdId} on ${sku} is ${outcome.state}`,
+            'HoldEnded',
+          );
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import Stripe from 'stripe';
+import type { Money } from '../domain/money';
+
+export type AuthorizationOutcome =
+  | { kind: 'authorized'; paymentIntentId: string }
+  | { kind: 'requires_action'; paymentIntentId: string; clientSecret: string | null }
+  | { kind: 'declined'; paymentIntentId?: string; reason: string };
+
+export interface AuthorizePaymentInput {
+  orderId: string;
+  customerId: string;
+  amount: Money;
+  paymentMethodId: string;
+  /** Minted by the workflow from the order id, so a retried or replayed call never charges twice. */
+  idempotencyKey: string;
+}
+
+// Stripe's own error classes tell a decline (business outcome, final) from an outage (retry).
+function asBusinessFailure(error: unknown): ApplicationFailure | undefined {
+  if (error instanceof Stripe.errors.StripeCardError) {
+    return ApplicationFailure.nonRetryable(error.message, 'PaymentDeclined', { code: error.code ?? null });
+  }
+  if (error instanceof Stripe.errors.StripeInvalidRequestError) {
+    return ApplicationFailure.nonRetryable(error.message, 'PaymentRejected', { param: error.param ?? null });
+  }
+  return undefined;
+}
+
+export function createPaymentActivities({ stripe }: { stripe: Stripe }) {
+  return {
+    /** Authorizes (manual capture) the order's total: the money is held on the card, not taken yet. */
+    async authorizePayment(input: AuthorizePaymentInput): Promise<AuthorizationOutcome> {
+      try {
+        const intent = await stripe.paymentIntents.create(
+          {
+            amount: input.amount.amount,
+            currency: input.amount.currency.toLowerCase(),
+            capture_method: 'manual',
+            confirm: true,
+            payment_method: input.paymentMethodId,
+            automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+            metadata: { orderId: input.orderId, customerId: input.customerId },
+            transfer_group: `order-${input.orderId}`,
+          },
+          { idempotencyKey: input.idempotencyKey },
+        );
+        switch (intent.status) {
+          case 'requires_capture':
+          case 'succeeded':
+            return { kind: 'authorized', paymentIntentId: intent.id };
+          case 'requires_action':
+            return {
+              kind: 'requires_action',
+              paymentIntentId: intent.id,
+              clientSecret: intent.client_secret,
+            };
+          default:
+            return {
+              kind: 'declined',
+              paymentIntentId: intent.id,
+              reason: intent.last_payment_error?.message ?? `payment is ${intent.status}`,
+            };
+        }
+      } catch (error) {
+        const failure = asBusinessFailure(error);
+        if (failure?.type === 'PaymentDeclined') return { kind: 'declined', reason: failure.message };
+        throw failure ?? error;
+      }
+    },
+
+    /** Voids an authorization that will not be captured; cancelling twice is harmless. */
+    async cancelPaymentAuthorization(input: {
+      paymentIntentId: string;
+      idempotencyKey: string;
+    }): Promise<void> {
+      try {
+        await stripe.paymentIntents.cancel(
+          input.paymentIntentId,
+          {},
+          { idempotencyKey: input.idempotencyKey },
+        );
+      } catch (error) {
+        if (
+          error instanceof Stripe.errors.StripeInvalidRequestError &&
+          error.code === 'payment_intent_unexpected_state'
+        ) {
+          return;
+        }
+        throw asBusinessFailure(error) ?? error;
+      }
+    },
+  };
+}

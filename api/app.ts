@@ -1,0 +1,44 @@
+import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import express, { type Express } from 'express';
+import type { Services } from '../integrations/services';
+import { authenticate } from './auth/principal';
+import { createRegistry } from './openapi-registry';
+import { notFound, problemHandler } from './problem';
+import { authRouter } from './routes/auth';
+import { healthRouter } from './routes/health';
+import { ordersRouter } from './routes/orders';
+import { productsRouter } from './routes/products';
+import { stockRouter } from './routes/stock';
+
+export interface AppOptions {
+  log?: (error: unknown) => void;
+}
+
+/** Builds the HTTP API over live services; tests build it in-process against the real local stack. */
+export function createApp(services: Services, options: AppOptions = {}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(express.json({ limit: '100kb', type: ['application/json', 'application/*+json'] }));
+
+  const registry = createRegistry();
+  app.use(healthRouter(services));
+  app.use(authenticate(services.env.AUTH_TOKEN_SECRET));
+  app.use(authRouter(services, registry));
+  app.use(productsRouter(services, registry));
+  app.use(stockRouter(services, registry));
+  app.use(ordersRouter(services, registry));
+
+  const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: { title: 'Marketplace API', version: '0.1.0' },
+    servers: [{ url: services.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${services.env.PORT}` }],
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+
+  app.use(notFound);
+  app.use(problemHandler(options.log ?? ((error) => console.error(error))));
+  return app;
+}

@@ -1,0 +1,127 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { isDuplicateKeyError } from '../../integrations/collections';
+import type { Services } from '../../integrations/services';
+import { newUserId, normalizeEmail, sellerIdFor } from '../auth/accounts';
+import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords';
+import { issueToken, type Principal } from '../auth/tokens';
+import { problemResponses } from '../openapi-registry';
+import { HttpProblem } from '../problem';
+import { hit, perIp, tooMany } from '../rate-limit';
+import { validBody } from '../validation';
+
+const tokenTtlSeconds = 12 * 3600;
+
+const email = z.string().trim().email().max(254);
+const password = z.string().min(10, 'at least 10 characters').max(200);
+
+export const registerBody = z
+  .object({ email, password, role: z.enum(['buyer', 'seller']), name: z.string().trim().min(1).max(120) })
+  .strict()
+  .openapi('Register');
+export const loginBody = z
+  .object({ email, password: z.string().min(1).max(200) })
+  .strict()
+  .openapi('Login');
+const session = z
+  .object({
+    token: z.string(),
+    expiresIn: z.number().int(),
+    userId: z.string(),
+    role: z.enum(['buyer', 'seller', 'ops']),
+    sellerId: z.string().optional(),
+  })
+  .openapi('Session');
+
+export type LoginHook = (principal: Principal, req: Request) => Promise<void>;
+
+export function authRouter(services: Services, registry: OpenAPIRegistry, onLogin: LoginHook[] = []): Router {
+  const { collections, redis, env } = services;
+  const router = Router();
+  const sessionFor = (principal: Principal) => ({
+    token: issueToken(principal, env.AUTH_TOKEN_SECRET, tokenTtlSeconds),
+    expiresIn: tokenTtlSeconds,
+    ...principal,
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/auth/register',
+    summary: 'Register a buyer or seller account (staff accounts come from configuration)',
+    request: { body: { content: { 'application/json': { schema: registerBody } } } },
+    responses: {
+      201: { description: 'Registered and signed in', content: { 'application/json': { schema: session } } },
+      ...problemResponses(409, 415, 422, 429),
+    },
+  });
+  router.post(
+    '/auth/register',
+    perIp(redis, { name: 'register-ip', max: 20, windowMs: 60_000 }),
+    validBody(registerBody),
+    async (req, res) => {
+      const body = req.body as z.infer<typeof registerBody>;
+      const userId = newUserId();
+      const principal: Principal = {
+        userId,
+        role: body.role,
+        ...(body.role === 'seller' ? { sellerId: sellerIdFor(userId) } : {}),
+      };
+      try {
+        await collections.users.insertOne({
+          _id: userId,
+          email: normalizeEmail(body.email),
+          role: body.role,
+          name: body.name,
+          passwordHash: await hashPassword(body.password),
+          ...(principal.sellerId ? { sellerId: principal.sellerId } : {}),
+          createdAt: new Date(),
+        });
+      } catch (error) {
+        if (isDuplicateKeyError(error)) {
+          throw new HttpProblem(409, 'email-taken', 'An account with this email already exists');
+        }
+        throw error;
+      }
+      res.status(201).json(sessionFor(principal));
+    },
+  );
+
+  registry.registerPath({
+    method: 'post',
+    path: '/auth/login',
+    summary: 'Sign in; a guest cart named by X-Cart-Id is merged into the account',
+    request: { body: { content: { 'application/json': { schema: loginBody } } } },
+    responses: {
+      200: { description: 'Signed in', content: { 'application/json': { schema: session } } },
+      ...problemResponses(401, 415, 422, 429),
+    },
+  });
+  router.post(
+    '/auth/login',
+    perIp(redis, { name: 'login-ip', max: 30, windowMs: 60_000 }),
+    validBody(loginBody),
+    async (req, res) => {
+      const body = req.body as z.infer<typeof loginBody>;
+      const address = normalizeEmail(body.email);
+      // Per account as well as per IP: a botnet spreading guesses over many addresses is still slowed.
+      const account = await hit(redis, { name: 'login-account', max: 10, windowMs: 15 * 60_000 }, address);
+      if (!account.allowed) {
+        res.set('Retry-After', String(account.retryAfterS));
+        throw tooMany(account.retryAfterS, 'sign-in attempts for this account');
+      }
+      const user = await collections.users.findOne({ email: address });
+      const valid = await verifyPassword(body.password, user?.passwordHash ?? decoyHash);
+      if (!user || !valid) throw new HttpProblem(401, 'invalid-credentials', 'Email or password is wrong');
+      const principal: Principal = {
+        userId: user._id,
+        role: user.role,
+        ...(user.sellerId ? { sellerId: user.sellerId } : {}),
+      };
+      for (const hook of onLogin) await hook(principal, req);
+      res.json(sessionFor(principal));
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs node_modules exactly as package-lock.json pins them, only when the lock changed since the last
+# install, then compiles the TypeScript into dist/.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+stamp=node_modules/.lock-hash
+want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  started=$SECONDS
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" > "$stamp"
+  echo "node modules installed in $((SECONDS - started))s"
+fi
+
+started=$SECONDS
+rm -rf dist
+npx --no-install tsc -p tsconfig.json
+echo "compiled in $((SECONDS - started))s"

@@ -1,0 +1,32 @@
+import { call } from './http';
+import { uniqueId } from './services';
+
+export interface Account {
+  token: string;
+  userId: string;
+  sellerId?: string;
+  email: string;
+  password: string;
+  auth: Record<string, string>;
+}
+
+/** Registers a fresh account through the API, as a storefront or seller portal would. */
+export async function register(baseUrl: string, role: 'buyer' | 'seller'): Promise<Account> {
+  const email = `${uniqueId(role)}@example.test`;
+  const password = 'correct horse battery';
+  const res = await call<{ token: string; userId: string; sellerId?: string }>(
+    baseUrl,
+    'POST',
+    '/auth/register',
+    {
+      body: { email, password, role, name: `Test ${role}` },
+    },
+  );
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return {
+    ...res.body,
+    email,
+    password,
+    auth: { authorization: `Bearer ${res.body.token}` },
+  };
+}

@@ -1,0 +1,26 @@
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+
+export const stockReconciliationScheduleId = 'stock-reconciliation';
+
+/**
+ * Creates the marketplace's recurring jobs as Temporal schedules (visible, pausable and triggerable in the
+ * Web UI), once: a second worker starting finds them already there.
+ */
+export async function ensureSchedules(client: Client, taskQueue: string): Promise<void> {
+  try {
+    await client.schedule.create({
+      scheduleId: stockReconciliationScheduleId,
+      spec: { intervals: [{ every: '5 minutes' }] },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'stockReconciliationWorkflow',
+        workflowId: 'stock-reconciliation',
+        taskQueue,
+      },
+      memo: { purpose: 'Rebuild Redis stock counters from the stock ledger and report drift' },
+    });
+  } catch (error) {
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+  }
+}

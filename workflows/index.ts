@@ -1,0 +1,3 @@
+// The worker bundles this file: every workflow the marketplace runs is exported here.
+export { orderWorkflow } from './order';
+export { stockReconciliationWorkflow } from './stock-reconciliation';
