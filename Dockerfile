@@ -11,9 +11,11 @@ ARG NODE_IMAGE=node:20.19.5-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
-# Dependencies first, so source edits reuse the cached npm ci layer.
+# Dependencies first, so source edits reuse the cached install layer. `npm install` with the committed lock
+# installs the pinned versions; `npm ci` would refuse the lock, which lists only the platform packages of
+# native modules (swc) that the registry mirror we build on serves.
 COPY package.json package-lock.json ./
-RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+RUN --mount=type=cache,target=/root/.npm npm install --no-audit --no-fund --no-save
 COPY . .
 RUN npm run build \
   && npm prune --omit=dev --no-audit --no-fund

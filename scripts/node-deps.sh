@@ -9,7 +9,9 @@ stamp=node_modules/.lock-hash
 want="$(sha256sum package-lock.json | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   started=$SECONDS
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install --no-save` installs exactly the locked versions; `npm ci` refuses this lock because the
+  # registry serves only some platforms' builds of native modules (swc), so the others are not in it.
+  npm install --no-audit --no-fund --no-save --loglevel=error
   echo "$want" > "$stamp"
   echo "node modules installed in $((SECONDS - started))s"
 fi
