@@ -2,27 +2,64 @@ import type Stripe from 'stripe';
 import type { Collections } from '../integrations/collections';
 import type { StockCounters } from '../integrations/stock-counters';
 import { createInventoryActivities } from './inventory';
+import { publishStockChanges } from '../search/stock-change-feed';
+import { createRecommendationActivities } from './recommendations';
 import { createOrderActivities } from './orders';
 import { createPaymentActivities } from './payments';
 import { createStockReconciliationActivities } from './stock-reconciliation';
 import type { RedisClient } from '../integrations/redis';
+import type { CarrierAdapter } from '../integrations/carriers/carrier';
+import { createFraudSignalActivities } from './fraud-signals';
+import { createShippingActivities } from './shipping';
+import { createSubOrderActivities } from './sub-orders';
+import type { Env } from '../config/env';
+import { createEmailSender, type EmailSender } from '../integrations/email';
+import { createSmsSender, type SmsSender } from '../integrations/sms';
+import { createNotificationActivities } from './notifications';
+import { createSellerActivities } from './sellers';
 
 export interface ActivityDeps {
   collections: Collections;
   counters: StockCounters;
   redis: RedisClient;
   stripe: Stripe;
+  carrier: CarrierAdapter;
   now?: () => Date;
+  /** Picks SendGrid / Twilio or the outbox; Services carries it, so workers pass it by spreading services. */
+  env?: Env;
+  /** Tests inject senders; otherwise they are built from env. */
+  email?: EmailSender;
+  sms?: SmsSender;
 }
 
 /** Every activity the workers register, closed over real clients; workflows see only this type. */
 export function createActivities(deps: ActivityDeps) {
   const now = deps.now ?? (() => new Date());
   return {
-    ...createInventoryActivities({ counters: deps.counters, collections: deps.collections, now }),
+    ...createInventoryActivities({
+      counters: deps.counters,
+      collections: deps.collections,
+      now,
+      onStockChanged: (skus) => publishStockChanges(deps.redis, skus),
+    }),
     ...createOrderActivities({ collections: deps.collections, now }),
     ...createPaymentActivities({ stripe: deps.stripe }),
     ...createStockReconciliationActivities({ ...deps, now }),
+    ...createSubOrderActivities({ collections: deps.collections, now }),
+    ...createFraudSignalActivities({ collections: deps.collections, redis: deps.redis, now }),
+    ...createRecommendationActivities({ collections: deps.collections, now }),
+    ...createNotificationActivities({
+      collections: deps.collections,
+      email: deps.email ?? createEmailSender(deps.env, deps.collections),
+      sms: deps.sms ?? createSmsSender(deps.env, deps.collections),
+      now,
+    }),
+    ...createSellerActivities({ collections: deps.collections, redis: deps.redis, stripe: deps.stripe, now }),
+    ...createShippingActivities({
+      carrier: deps.carrier,
+      collections: deps.collections,
+      now,
+    }),
   };
 }
 

@@ -13,9 +13,19 @@ export interface InventoryDeps {
   counters: StockCounters;
   collections: Collections;
   now: () => Date;
+  /** Tells search that these SKUs' availability moved (the search indexer re-indexes their products). */
+  onStockChanged?: (skus: string[]) => Promise<void>;
 }
 
-export function createInventoryActivities({ counters, collections, now }: InventoryDeps) {
+export function createInventoryActivities({ counters, collections, now, onStockChanged }: InventoryDeps) {
+  /** Search is a projection: a failed notice must not fail a stock move; the indexer's reconcile repairs it. */
+  async function stockChanged(skus: string[]): Promise<void> {
+    if (!onStockChanged || skus.length === 0) return;
+    await onStockChanged(skus).catch((error: unknown) => {
+      console.warn('stock change not published to search:', error instanceof Error ? error.message : error);
+    });
+  }
+
   /** Releases every line of a hold, recording both the reservation and its release so the ledger nets out. */
   async function releaseLines(holdId: string, skus: string[]): Promise<void> {
     for (const sku of skus) {
@@ -30,6 +40,7 @@ export function createInventoryActivities({ counters, collections, now }: Invent
         await releaseFromLedger(holdId, sku);
       }
     }
+    await stockChanged(skus);
   }
 
   /**
@@ -87,6 +98,7 @@ export function createInventoryActivities({ counters, collections, now }: Invent
         collections,
         held.flatMap((h) => ledgerEntries('reserve', input.holdId, h.sku, h.allocations, at)),
       );
+      await stockChanged(held.map((h) => h.sku));
       return held;
     },
 
@@ -102,6 +114,7 @@ export function createInventoryActivities({ counters, collections, now }: Invent
       await appendLedger(collections, [
         adjustmentEntry(input.adjustmentKey, input.sku, input.warehouseId, input.delta, now()),
       ]);
+      await stockChanged([input.sku]);
     },
 
     /** Sets a warehouse's available units; the ledger records the difference, so history stays additive. */
@@ -120,6 +133,7 @@ export function createInventoryActivities({ counters, collections, now }: Invent
       await appendLedger(collections, [
         adjustmentEntry(input.adjustmentKey, input.sku, input.warehouseId, delta, now()),
       ]);
+      await stockChanged([input.sku]);
       return { delta };
     },
 

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { OrderStatus } from '../domain/order-status';
 import type { PricedLine, RequestedLine } from '../domain/order-lines';
 import type { Money } from '../domain/money';
-import type { Collections } from '../integrations/collections';
+import type { Collections, ShippingAddress } from '../integrations/collections';
 
 export interface RecordOrderInput {
   orderId: string;
@@ -11,6 +11,12 @@ export interface RecordOrderInput {
   subtotal: Money;
   total: Money;
   status: OrderStatus;
+  discount?: Money;
+  shipping?: Money;
+  tax?: Money;
+  promoCode?: string;
+  shipTo?: ShippingAddress;
+  sellerIds?: string[];
 }
 
 export function createOrderActivities({ collections, now }: { collections: Collections; now: () => Date }) {
@@ -36,6 +42,7 @@ export function createOrderActivities({ collections, now }: { collections: Colle
           productId: product._id,
           sellerId: product.sellerId,
           title: product.title,
+          category: product.category,
           unitPrice: variant?.price ?? product.price,
         };
       });
@@ -57,7 +64,9 @@ export function createOrderActivities({ collections, now }: { collections: Colle
       orderId: string;
       status: OrderStatus;
       paymentIntentId?: string;
+      paymentIntentIds?: Record<string, string>;
       failureReason?: string;
+      fraud?: { score: number; reasons: string[] };
     }): Promise<void> {
       const { orderId, ...fields } = input;
       await collections.orders.updateOne({ _id: orderId }, { $set: { ...fields, updatedAt: now() } });

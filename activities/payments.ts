@@ -9,6 +9,8 @@ export type AuthorizationOutcome =
 
 export interface AuthorizePaymentInput {
   orderId: string;
+  /** One authorization per seller's sub-order. */
+  sellerId?: string;
   customerId: string;
   amount: Money;
   paymentMethodId: string;
@@ -40,7 +42,11 @@ export function createPaymentActivities({ stripe }: { stripe: Stripe }) {
             confirm: true,
             payment_method: input.paymentMethodId,
             automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
-            metadata: { orderId: input.orderId, customerId: input.customerId },
+            metadata: {
+              orderId: input.orderId,
+              customerId: input.customerId,
+              ...(input.sellerId ? { sellerId: input.sellerId } : {}),
+            },
             transfer_group: `order-${input.orderId}`,
           },
           { idempotencyKey: input.idempotencyKey },
@@ -66,6 +72,36 @@ export function createPaymentActivities({ stripe }: { stripe: Stripe }) {
         const failure = asBusinessFailure(error);
         if (failure?.type === 'PaymentDeclined') return { kind: 'declined', reason: failure.message };
         throw failure ?? error;
+      }
+    },
+
+    /** After the buyer completed 3-D Secure in the storefront: where does the authorization stand now? */
+    async paymentStatus(input: { paymentIntentId: string }): Promise<AuthorizationOutcome> {
+      const intent = await stripe.paymentIntents.retrieve(input.paymentIntentId);
+      if (intent.status === 'requires_capture' || intent.status === 'succeeded') {
+        return { kind: 'authorized', paymentIntentId: intent.id };
+      }
+      if (intent.status === 'requires_action') {
+        return { kind: 'requires_action', paymentIntentId: intent.id, clientSecret: intent.client_secret };
+      }
+      return { kind: 'declined', paymentIntentId: intent.id, reason: `payment is ${intent.status}` };
+    },
+
+    /** Takes the money for what shipped: at most the authorized amount, once per idempotency key. */
+    async capturePayment(input: {
+      paymentIntentId: string;
+      amount: Money;
+      idempotencyKey: string;
+    }): Promise<Money> {
+      try {
+        const intent = await stripe.paymentIntents.capture(
+          input.paymentIntentId,
+          { amount_to_capture: input.amount.amount },
+          { idempotencyKey: input.idempotencyKey },
+        );
+        return { amount: intent.amount_received || input.amount.amount, currency: input.amount.currency };
+      } catch (error) {
+        throw asBusinessFailure(error) ?? error;
       }
     },
 

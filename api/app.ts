@@ -1,14 +1,24 @@
 import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import express, { type Express } from 'express';
+import { mergeGuestCartOnLogin } from '../cart/guest-cart-merge';
 import type { Services } from '../integrations/services';
 import { authenticate } from './auth/principal';
 import { createRegistry } from './openapi-registry';
 import { notFound, problemHandler } from './problem';
 import { authRouter } from './routes/auth';
+import { carrierWebhooksRouter } from './routes/carrier-webhooks';
+import { paymentsRouter } from './routes/payments';
+import { sellerOrdersRouter } from './routes/seller-orders';
+import { cartRouter } from './routes/cart';
 import { healthRouter } from './routes/health';
 import { ordersRouter } from './routes/orders';
 import { productsRouter } from './routes/products';
+import { searchRouter } from './routes/search';
+import { promotionsRouter } from './routes/promotions';
 import { stockRouter } from './routes/stock';
+import { outboxRouter } from './routes/outbox';
+import { sellersRouter } from './routes/sellers';
+import { stripeWebhooksRouter } from './routes/stripe-webhooks';
 
 export interface AppOptions {
   log?: (error: unknown) => void;
@@ -19,15 +29,25 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const registry = createRegistry();
+  // Webhooks verify signatures over the raw body, so they are mounted before the JSON parser.
+  app.use(carrierWebhooksRouter(services, registry));
+  app.use(stripeWebhooksRouter(services, registry));
   app.use(express.json({ limit: '100kb', type: ['application/json', 'application/*+json'] }));
 
-  const registry = createRegistry();
   app.use(healthRouter(services));
   app.use(authenticate(services.env.AUTH_TOKEN_SECRET));
-  app.use(authRouter(services, registry));
+  app.use(authRouter(services, registry, [mergeGuestCartOnLogin(services)]));
   app.use(productsRouter(services, registry));
+  app.use(searchRouter(services, registry));
   app.use(stockRouter(services, registry));
   app.use(ordersRouter(services, registry));
+  app.use(sellersRouter(services, registry));
+  app.use(outboxRouter(services, registry));
+  app.use(paymentsRouter(services, registry));
+  app.use(sellerOrdersRouter(services, registry));
+  app.use(cartRouter(services, registry));
+  app.use(promotionsRouter(services, registry));
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

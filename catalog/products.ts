@@ -33,7 +33,12 @@ export async function createProduct(
   );
   const owners = await c.skus.find({ _id: { $in: skus } }).toArray();
   const taken = owners.filter((owner) => owner.productId !== product._id).map((owner) => owner._id);
-  if (taken.length > 0) throw new SkuTakenError(taken);
+  if (taken.length > 0) {
+    // Give back the SKUs this attempt did claim: the product is never written, and a claim left behind
+    // would make the seller's corrected resubmission (a new product id) collide with a ghost.
+    await c.skus.deleteMany({ _id: { $in: skus }, productId: product._id });
+    throw new SkuTakenError(taken);
+  }
   const doc: ProductDoc = { ...product, version: 1, createdAt: now, updatedAt: now };
   await c.products.insertOne(doc);
   return doc;

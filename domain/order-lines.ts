@@ -10,6 +10,7 @@ export interface PricedLine extends RequestedLine {
   productId: string;
   sellerId: string;
   title: string;
+  category?: string;
   unitPrice: Money;
 }
 

@@ -2,6 +2,7 @@
 // can never move an order backwards (a delivered order does not become "shipped" again).
 export const orderStatuses = [
   'received',
+  'fraud_review',
   'reserving_stock',
   'awaiting_payment',
   'confirmed',
@@ -17,12 +18,13 @@ export const orderStatuses = [
 export type OrderStatus = (typeof orderStatuses)[number];
 
 const transitions: Record<OrderStatus, readonly OrderStatus[]> = {
-  received: ['reserving_stock', 'cancelled', 'failed'],
+  received: ['fraud_review', 'reserving_stock', 'cancelled', 'failed'],
+  fraud_review: ['reserving_stock', 'cancelled', 'failed'],
   reserving_stock: ['awaiting_payment', 'cancelled', 'failed'],
   awaiting_payment: ['confirmed', 'cancelled', 'failed'],
-  confirmed: ['fulfilling', 'cancelled', 'refunded'],
-  fulfilling: ['partially_shipped', 'shipped', 'cancelled', 'refunded'],
-  partially_shipped: ['shipped', 'refunded'],
+  confirmed: ['fulfilling', 'partially_shipped', 'shipped', 'delivered', 'cancelled', 'refunded'],
+  fulfilling: ['partially_shipped', 'shipped', 'delivered', 'cancelled', 'refunded'],
+  partially_shipped: ['shipped', 'delivered', 'refunded'],
   shipped: ['delivered', 'refunded'],
   delivered: ['refunded'],
   cancelled: [],

@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { Money } from '../domain/money';
 import type { OrderStatus } from '../domain/order-status';
+import type { SubOrderStatus } from '../domain/sub-order-status';
 import type { PricedLine } from '../domain/order-lines';
 
 // The documents each collection holds. Orders are projections written only by their own workflow; ledgers
@@ -27,6 +28,9 @@ export interface SellerDoc {
   approval: 'pending' | 'approved' | 'rejected';
   stripeAccountId?: string;
   country?: string;
+  /** Why onboarding ended without a live seller: abandoned (never finished), rejected by ops or Stripe. */
+  closedReason?: 'abandoned' | 'rejected_by_ops' | 'rejected_by_stripe';
+  decisionReason?: string;
   createdAt: Date;
   updatedAt?: Date;
 }
@@ -53,6 +57,10 @@ export interface ProductDoc {
   sellerPaused: boolean;
   /** Bumped on every write; the search indexer uses it as the external version. */
   version: number;
+  /** Filled by reviews and order history later; search facets and relevance read them, defaulting to 0. */
+  ratingAverage?: number;
+  ratingCount?: number;
+  salesCount?: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -77,17 +85,75 @@ export interface StockLedgerEntry {
   at: Date;
 }
 
+export interface ShippingAddress {
+  name: string;
+  line1: string;
+  line2?: string;
+  city: string;
+  region?: string;
+  postalCode: string;
+  country: string;
+  phone?: string;
+}
+
 export interface OrderDoc {
   _id: string;
   customerId: string;
   status: OrderStatus;
   lines: PricedLine[];
   subtotal: Money;
+  discount?: Money;
+  shipping?: Money;
+  tax?: Money;
   total: Money;
+  promoCode?: string;
+  shipTo?: ShippingAddress;
+  sellerIds?: string[];
   paymentIntentId?: string;
+  /** One authorization per seller's sub-order, so each is captured when (and only if) it ships. */
+  paymentIntentIds?: Record<string, string>;
+  fraud?: { score: number; reasons: string[] };
   failureReason?: string;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface SubOrderDoc {
+  /** `<orderId>:<sellerId>` */
+  _id: string;
+  orderId: string;
+  sellerId: string;
+  customerId: string;
+  status: SubOrderStatus;
+  lines: PricedLine[];
+  total: Money;
+  paymentIntentId: string;
+  captured?: Money;
+  commission?: Money;
+  trackingNumber?: string;
+  carrier?: string;
+  labelUrl?: string;
+  cancelReason?: string;
+  acceptBy?: Date;
+  shippedAt?: Date;
+  deliveredAt?: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ShipmentDoc {
+  /** `<carrier>:<trackingNumber>`: how a carrier's tracking event finds its sub-order. */
+  _id: string;
+  orderId: string;
+  sellerId: string;
+  kind: 'outbound' | 'return';
+  returnId?: string;
+  createdAt: Date;
+}
+
+export interface CarrierEventDoc {
+  _id: string;
+  receivedAt: Date;
 }
 
 export interface IdempotencyRecord {
@@ -110,6 +176,56 @@ export interface StockReconciliationDoc {
   }>;
 }
 
+export interface PromotionDoc {
+  /** The code buyers type, upper case. */
+  _id: string;
+  kind: 'percent' | 'fixed';
+  percentBps?: number;
+  amount?: Money;
+  validFrom: Date;
+  validUntil: Date;
+  minSubtotal: Money;
+  createdBy: string;
+  createdAt: Date;
+}
+
+/** "Bought together" for one product, rewritten whole by the bought-together job (its only writer). */
+export interface ProductRecommendationDoc {
+  _id: string;
+  boughtTogether: Array<{ productId: string; orders: number }>;
+  computedAt: Date;
+}
+
+/** A message kept locally instead of sent, when no provider is configured; _id is the idempotency key. */
+export interface OutboxDoc {
+  _id: string;
+  channel: 'email' | 'sms';
+  to: string;
+  from: string;
+  template: string;
+  subject?: string;
+  body: string;
+  createdAt: Date;
+}
+
+/** One record per message handed to a provider (or the outbox); _id is the idempotency key. */
+export interface NotificationDoc {
+  _id: string;
+  channel: 'email' | 'sms';
+  to: string;
+  template: string;
+  provider: 'sendgrid' | 'twilio' | 'outbox';
+  providerMessageId?: string;
+  sentAt: Date;
+}
+
+/** A webhook event already taken in; _id `<source>:<event id>` drops a provider's redelivery. */
+export interface WebhookEventDoc {
+  _id: string;
+  type: string;
+  receivedAt: Date;
+}
+
 export interface Collections {
   users: Collection<UserDoc>;
   sellers: Collection<SellerDoc>;
@@ -117,8 +233,16 @@ export interface Collections {
   skus: Collection<SkuDoc>;
   stockLedger: Collection<StockLedgerEntry>;
   orders: Collection<OrderDoc>;
+  subOrders: Collection<SubOrderDoc>;
+  shipments: Collection<ShipmentDoc>;
+  carrierEvents: Collection<CarrierEventDoc>;
   idempotencyKeys: Collection<IdempotencyRecord>;
   stockReconciliations: Collection<StockReconciliationDoc>;
+  outbox: Collection<OutboxDoc>;
+  notifications: Collection<NotificationDoc>;
+  webhookEvents: Collection<WebhookEventDoc>;
+  promotions: Collection<PromotionDoc>;
+  productRecommendations: Collection<ProductRecommendationDoc>;
 }
 
 export function collections(db: Db): Collections {
@@ -129,8 +253,16 @@ export function collections(db: Db): Collections {
     skus: db.collection<SkuDoc>('skus'),
     stockLedger: db.collection<StockLedgerEntry>('stock_ledger'),
     orders: db.collection<OrderDoc>('orders'),
+    subOrders: db.collection<SubOrderDoc>('sub_orders'),
+    shipments: db.collection<ShipmentDoc>('shipments'),
+    carrierEvents: db.collection<CarrierEventDoc>('carrier_events'),
     idempotencyKeys: db.collection<IdempotencyRecord>('idempotency_keys'),
     stockReconciliations: db.collection<StockReconciliationDoc>('stock_reconciliations'),
+    outbox: db.collection<OutboxDoc>('outbox'),
+    notifications: db.collection<NotificationDoc>('notifications'),
+    webhookEvents: db.collection<WebhookEventDoc>('webhook_events'),
+    promotions: db.collection<PromotionDoc>('promotions'),
+    productRecommendations: db.collection<ProductRecommendationDoc>('product_recommendations'),
   };
 }
 
@@ -141,8 +273,14 @@ export async function ensureIndexes(db: Db): Promise<void> {
     c.users.createIndex({ email: 1 }, { unique: true }),
     c.products.createIndex({ sellerId: 1, status: 1 }),
     c.products.createIndex({ version: 1 }),
+    c.products.createIndex({ updatedAt: 1, _id: 1 }),
     c.stockLedger.createIndex({ sku: 1 }),
     c.orders.createIndex({ customerId: 1, createdAt: -1 }),
+    c.outbox.createIndex({ to: 1, createdAt: -1 }),
+    c.outbox.createIndex({ template: 1, createdAt: -1 }),
+    c.sellers.createIndex({ stripeAccountId: 1 }),
+    c.subOrders.createIndex({ sellerId: 1, createdAt: -1 }),
+    c.subOrders.createIndex({ orderId: 1 }),
   ]);
 }
 

@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type Stripe from 'stripe';
 import type { Env } from '../config/env';
+import { createCarrier } from './carriers';
+import type { CarrierAdapter } from './carriers/carrier';
 import { collections, ensureIndexes, type Collections } from './collections';
 import { connectDatabase, type Database } from './mongo';
 import { connectSearch, type SearchClient } from './opensearch';
@@ -18,6 +20,7 @@ export interface Services {
   counters: StockCounters;
   search: SearchClient;
   stripe: Stripe;
+  carrier: CarrierAdapter;
   temporal: Client;
   close(): Promise<void>;
 }
@@ -36,6 +39,7 @@ export async function connectServices(env: Env): Promise<Services> {
     counters: new StockCounters(redis),
     search,
     stripe: createStripe(env),
+    carrier: createCarrier(env),
     temporal,
     async close() {
       await Promise.allSettled([

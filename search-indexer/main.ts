@@ -1,37 +1,37 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { loadEnv } from '../config/env';
 import { connectServices } from '../integrations/services';
 import { CatalogIndexer } from './catalog-indexer';
-import { ensureProductIndex } from './product-index';
+import { aliasHasCurrentMapping, aliasedIndices, ensureProductIndex } from './product-index';
 
+// One indexer process per index prefix. `--rebuild` builds a fresh index and swaps the alias, with no
+// downtime; an index built with an older mapping is rebuilt the same way on start.
 async function main() {
   const env = loadEnv();
   const services = await connectServices(env);
-  const indexer = new CatalogIndexer({ ...services, prefix: env.OPENSEARCH_INDEX_PREFIX });
-  let running = true;
-  const stop = () => {
-    running = false;
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  console.log(`search-indexer keeping ${env.OPENSEARCH_URL} in step with the catalog`);
-  let ready = false;
-  while (running) {
-    try {
-      if (!ready) {
-        await ensureProductIndex(services.search, env.OPENSEARCH_INDEX_PREFIX);
-        ready = true;
-      }
-      const read = await indexer.runOnce();
-      // A full batch means more is waiting: go again at once instead of sleeping.
-      if (read < 500) await sleep(250);
-    } catch (error) {
-      // OpenSearch or the database being down is survivable: the checkpoint did not move, so nothing is lost.
-      console.error('search-indexer:', error instanceof Error ? error.message : error);
-      await sleep(2_000);
-    }
-  }
+  const prefix = env.OPENSEARCH_INDEX_PREFIX;
+  const indexer = new CatalogIndexer({ ...services, prefix });
+  const controller = new AbortController();
+  process.once('SIGTERM', () => controller.abort());
+  process.once('SIGINT', () => controller.abort());
+  console.log(`search-indexer keeping ${env.OPENSEARCH_URL} (${prefix}) in step with the catalog`);
+
+  const running = indexer.run(controller.signal);
+  void needsRebuild(services.search, prefix).then(
+    async (rebuild) => {
+      if (!rebuild) return;
+      const index = await indexer.rebuild();
+      console.log(`search-indexer: rebuilt into ${index} and swapped the alias`);
+    },
+    (error: unknown) => console.error('search-indexer: could not check the mapping', error),
+  );
+  await running;
   await services.close();
+}
+
+async function needsRebuild(search: Parameters<typeof ensureProductIndex>[0], prefix: string) {
+  if (process.argv.includes('--rebuild')) return true;
+  if ((await aliasedIndices(search, prefix)).length === 0) return false;
+  return !(await aliasHasCurrentMapping(search, prefix));
 }
 
 main().catch((error: unknown) => {

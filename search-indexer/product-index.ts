@@ -6,10 +6,14 @@ export function productAlias(prefix: string): string {
   return `${prefix}-products`;
 }
 
+export const productMappingVersion = 2;
+
 export const productIndexBody: Indices_Create_RequestBody = {
   settings: {
     number_of_shards: 1,
     number_of_replicas: 0,
+    // A write should be searchable well under a second; the default 1 s refresh alone would use it all.
+    refresh_interval: '250ms',
     analysis: {
       filter: {
         autocomplete_edge: { type: 'edge_ngram', min_gram: 2, max_gram: 15 },
@@ -31,6 +35,8 @@ export const productIndexBody: Indices_Create_RequestBody = {
     },
   },
   mappings: {
+    // An indexer finding an older mapping version behind the alias rebuilds into a new index and swaps.
+    _meta: { mappingVersion: productMappingVersion },
     dynamic: 'false',
     properties: {
       productId: { type: 'keyword' },
@@ -44,13 +50,26 @@ export const productIndexBody: Indices_Create_RequestBody = {
         },
       },
       description: { type: 'text', analyzer: 'product_text' },
-      brand: { type: 'keyword', fields: { text: { type: 'text', analyzer: 'product_text' } } },
+      brand: {
+        type: 'keyword',
+        fields: {
+          text: { type: 'text', analyzer: 'product_text' },
+          suggest: { type: 'text', analyzer: 'autocomplete_index', search_analyzer: 'autocomplete_search' },
+        },
+      },
       category: { type: 'keyword' },
       status: { type: 'keyword' },
+      visible: { type: 'boolean' },
       skus: { type: 'keyword' },
+      // Nested, so a facet counts "colour=red" per product and a filter matches name and value together.
+      attributes: { type: 'nested', properties: { name: { type: 'keyword' }, value: { type: 'keyword' } } },
+      attributesText: { type: 'text', analyzer: 'product_text' },
       price: { type: 'long' },
       currency: { type: 'keyword' },
       inStock: { type: 'boolean' },
+      rating: { type: 'float' },
+      ratingCount: { type: 'integer' },
+      salesCount: { type: 'long' },
       createdAt: { type: 'date' },
       updatedAt: { type: 'date' },
     },
@@ -71,4 +90,27 @@ export async function ensureProductIndex(search: SearchClient, prefix: string): 
     if (!again.body) throw error;
     await search.indices.delete({ index }, { ignore: [404] });
   }
+}
+
+/** The concrete indices the alias points at now (one, except for a moment during a swap). */
+export async function aliasedIndices(search: SearchClient, prefix: string): Promise<string[]> {
+  const response = await search.indices.getAlias({ name: productAlias(prefix) }, { ignore: [404] });
+  if (response.statusCode === 404) return [];
+  return Object.keys(response.body as Record<string, unknown>);
+}
+
+/** Whether the index behind the alias was built with the current mapping. */
+export async function aliasHasCurrentMapping(search: SearchClient, prefix: string): Promise<boolean> {
+  const [index] = await aliasedIndices(search, prefix);
+  if (!index) return false;
+  const response = await search.indices.getMapping({ index });
+  const mapping = (response.body as Record<string, { mappings?: { _meta?: { mappingVersion?: number } } }>)[
+    index
+  ];
+  return mapping?.mappings?._meta?.mappingVersion === productMappingVersion;
+}
+
+/** Every index of this prefix, aliased or not, for test clean-up and after a swap. */
+export async function deleteProductIndices(search: SearchClient, prefix: string): Promise<void> {
+  await search.indices.delete({ index: `${productAlias(prefix)}-*` }, { ignore: [404] });
 }

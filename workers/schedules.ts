@@ -1,6 +1,7 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 
 export const stockReconciliationScheduleId = 'stock-reconciliation';
+export const boughtTogetherScheduleId = 'bought-together';
 
 /**
  * Creates the marketplace's recurring jobs as Temporal schedules (visible, pausable and triggerable in the
@@ -19,6 +20,22 @@ export async function ensureSchedules(client: Client, taskQueue: string): Promis
         taskQueue,
       },
       memo: { purpose: 'Rebuild Redis stock counters from the stock ledger and report drift' },
+    });
+  } catch (error) {
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+  }
+  try {
+    await client.schedule.create({
+      scheduleId: boughtTogetherScheduleId,
+      spec: { intervals: [{ every: '1 hour' }] },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'boughtTogetherWorkflow',
+        workflowId: 'bought-together',
+        taskQueue,
+      },
+      memo: { purpose: 'Recompute "bought together" recommendations from confirmed orders' },
     });
   } catch (error) {
     if (!(error instanceof ScheduleAlreadyRunning)) throw error;

@@ -1,11 +1,13 @@
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { FraudAssessment } from '../domain/fraud';
 import type { Money } from '../domain/money';
 import type { OrderStatus } from '../domain/order-status';
 import type { PricedLine, RequestedLine } from '../domain/order-lines';
+import type { CheckoutTotals } from '../domain/order-totals';
+import type { SubOrderStatus } from '../domain/sub-order-status';
+import type { ShippingAddress } from '../integrations/collections';
 
 // Shared by the API (which starts, queries and steers orders) and the order workflow itself.
-
-export const orderTaskQueueDefault = 'marketplace';
 
 export function orderWorkflowId(orderId: string): string {
   return `order-${orderId}`;
@@ -15,9 +17,46 @@ export interface PlaceOrderInput {
   orderId: string;
   customerId: string;
   lines: RequestedLine[];
-  paymentMethodId: string;
+  /** What the buyer's cart showed, so the order can tell the buyer which prices changed since. */
+  cartPrices?: Record<string, Money>;
+  shipTo: ShippingAddress;
+  billingCountry?: string;
+  /** Set to pay at once (API clients, tests); otherwise the storefront pays via POST /payments/checkout. */
+  paymentMethodId?: string;
+  /** The cart's promo code as it stood at checkout; judged again inside the order at its own clock. */
+  promotion?: PromotionTerms;
   /** How long stock stays held while payment is pending. */
   holdSeconds: number;
+  /** How long ops have to decide on an order held for fraud review. */
+  fraudReviewSeconds?: number;
+  /** How long a seller has to accept its sub-order. */
+  sellerAcceptSeconds?: number;
+  /** Captures must happen before card authorizations lapse (7 days at most card networks). */
+  captureWithinSeconds?: number;
+}
+
+/** A promotion as plain data (dates as ISO strings), since workflow inputs travel as JSON. */
+export interface PromotionTerms {
+  code: string;
+  kind: 'percent' | 'fixed';
+  percentBps?: number;
+  amount?: Money;
+  validFrom: string;
+  validUntil: string;
+  minSubtotal: Money;
+}
+
+export type PaymentOutcome =
+  | { status: 'authorized' }
+  | { status: 'requires_action'; paymentIntentId: string; clientSecret: string | null }
+  | { status: 'declined'; reason: string };
+
+export interface SubOrderSummary {
+  sellerId: string;
+  status: SubOrderStatus;
+  total: Money;
+  paymentIntentId?: string;
+  trackingNumber?: string;
 }
 
 export interface OrderState {
@@ -25,9 +64,32 @@ export interface OrderState {
   customerId: string;
   status: OrderStatus;
   lines: PricedLine[];
+  priceChanges: Array<{ sku: string; was: Money; now: Money }>;
+  promo?: { code: string; valid: boolean; reason?: string; discount: Money };
+  totals?: CheckoutTotals;
   total?: Money;
-  paymentIntentId?: string;
+  fraud?: FraudAssessment;
+  holdExpiresAt?: string;
+  payment?: PaymentOutcome;
+  paymentIntentIds: Record<string, string>;
+  subOrders: SubOrderSummary[];
   failureReason?: string;
 }
 
 export const orderStateQuery = defineQuery<OrderState>('orderState');
+
+/** The storefront's payment step: a payment method, or "I finished 3-D Secure" (confirm). */
+export const submitPaymentUpdate = defineUpdate<PaymentOutcome, [{ paymentMethodId: string }]>(
+  'submitPayment',
+);
+export const confirmPaymentUpdate = defineUpdate<PaymentOutcome, []>('confirmPayment');
+
+export const fraudDecisionUpdate = defineUpdate<
+  OrderStatus,
+  [{ decision: 'approve' | 'reject'; reason: string }]
+>('fraudDecision');
+
+/** Cancels what has not shipped; returns the sellers whose parts will be cancelled. */
+export const cancelOrderUpdate = defineUpdate<{ cancelling: string[] }, [{ reason: string }]>('cancelOrder');
+
+export const subOrderChangedSignal = defineSignal<[SubOrderSummary]>('subOrderChanged');

@@ -8,10 +8,11 @@ import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords';
 import { issueToken, type Principal } from '../auth/tokens';
 import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';
-import { hit, perIp, tooMany } from '../rate-limit';
+import { hit, perIp, refund, tooMany, type Limit } from '../rate-limit';
 import { validBody } from '../validation';
 
 const tokenTtlSeconds = 12 * 3600;
+const loginAccountLimit: Limit = { name: 'login-account', max: 10, windowMs: 15 * 60_000 };
 
 const email = z.string().trim().email().max(254);
 const password = z.string().min(10, 'at least 10 characters').max(200);
@@ -105,7 +106,7 @@ export function authRouter(services: Services, registry: OpenAPIRegistry, onLogi
       const body = req.body as z.infer<typeof loginBody>;
       const address = normalizeEmail(body.email);
       // Per account as well as per IP: a botnet spreading guesses over many addresses is still slowed.
-      const account = await hit(redis, { name: 'login-account', max: 10, windowMs: 15 * 60_000 }, address);
+      const account = await hit(redis, loginAccountLimit, address);
       if (!account.allowed) {
         res.set('Retry-After', String(account.retryAfterS));
         throw tooMany(account.retryAfterS, 'sign-in attempts for this account');
@@ -113,6 +114,8 @@ export function authRouter(services: Services, registry: OpenAPIRegistry, onLogi
       const user = await collections.users.findOne({ email: address });
       const valid = await verifyPassword(body.password, user?.passwordHash ?? decoyHash);
       if (!user || !valid) throw new HttpProblem(401, 'invalid-credentials', 'Email or password is wrong');
+      // Only failures spend the account's budget; otherwise an owner who signs in often locks themself out.
+      await refund(redis, loginAccountLimit, address);
       const principal: Principal = {
         userId: user._id,
         role: user.role,

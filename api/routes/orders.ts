@@ -2,13 +2,22 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
+import type { Filter } from 'mongodb';
 import { z } from 'zod';
+import { buyerCartId } from '../../cart/cart-ids';
+import { findPromotion } from '../../cart/cart-promotion';
+import { CartStore } from '../../cart/cart-store';
 import { orderStatuses } from '../../domain/order-status';
+import type { Money } from '../../domain/money';
+import type { OrderDoc } from '../../integrations/collections';
 import type { Services } from '../../integrations/services';
 import type { orderWorkflow } from '../../workflows/order';
 import {
   type OrderState,
   type PlaceOrderInput,
+  type PromotionTerms,
+  cancelOrderUpdate,
+  fraudDecisionUpdate,
   orderStateQuery,
   orderWorkflowId,
 } from '../../workflows/order-definitions';
@@ -18,26 +27,32 @@ import { claimIdempotencyKey, fingerprint, idempotencyKeyOf } from '../idempoten
 import { newOrderId, orderIdPattern } from '../order-ids';
 import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';
-import { skuSchema } from '../schemas';
+import { shippingAddressSchema } from '../schemas-address';
+import { moneySchema, skuSchema } from '../schemas';
 import { parseParams, validBody } from '../validation';
-
-const sku = skuSchema;
+import { runStep } from '../workflow-steps';
 
 export const placeOrderBody = z
   .object({
     lines: z
-      .array(z.object({ sku, quantity: z.number().int().min(1).max(1000) }).strict())
+      .array(z.object({ sku: skuSchema, quantity: z.number().int().min(1).max(1000) }).strict())
       .min(1)
-      .max(100),
+      .max(100)
+      .optional()
+      .describe("Omit to order the buyer's cart"),
+    shipTo: shippingAddressSchema,
+    billingCountry: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .optional(),
     paymentMethodId: z
       .string()
       .regex(/^pm_\w{1,64}$/)
-      .default('pm_card_visa'),
+      .optional()
+      .describe('Pay at once; otherwise complete payment with POST /payments/checkout'),
   })
   .strict()
   .openapi('PlaceOrder');
-
-const money = z.object({ amount: z.number().int(), currency: z.string() });
 
 export const orderView = z
   .object({
@@ -45,32 +60,75 @@ export const orderView = z
     customerId: z.string(),
     status: z.enum(orderStatuses),
     lines: z.array(
-      z.object({
-        sku: z.string(),
-        quantity: z.number().int(),
-        productId: z.string(),
-        sellerId: z.string(),
-        title: z.string(),
-        unitPrice: money,
-      }),
+      z.object({ sku: z.string(), quantity: z.number().int(), sellerId: z.string(), unitPrice: moneySchema }),
     ),
-    total: money.optional(),
-    paymentIntentId: z.string().optional(),
+    total: moneySchema.optional(),
+    subOrders: z.array(z.object({ sellerId: z.string(), status: z.string(), total: moneySchema })).optional(),
     failureReason: z.string().optional(),
   })
+  .passthrough()
   .openapi('Order');
 
 const accepted = z.object({ orderId: z.string(), status: z.enum(orderStatuses) }).openapi('OrderAccepted');
 const orderIdParam = z.object({ id: z.string().regex(orderIdPattern, 'not an order id') });
+const listQuery = z
+  .object({
+    status: z.enum(orderStatuses).optional(),
+    customerId: z.string().max(64).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    offset: z.coerce.number().int().min(0).max(10_000).default(0),
+  })
+  .strict();
+const cancelBody = z
+  .object({ reason: z.string().trim().min(1).max(500) })
+  .strict()
+  .openapi('CancelOrder');
+const fraudBody = z
+  .object({ decision: z.enum(['approve', 'reject']), reason: z.string().trim().min(1).max(500) })
+  .strict()
+  .openapi('FraudDecision');
+
+function terms(promo: Awaited<ReturnType<typeof findPromotion>>): PromotionTerms | undefined {
+  if (!promo) return undefined;
+  return { ...promo, validFrom: promo.validFrom.toISOString(), validUntil: promo.validUntil.toISOString() };
+}
 
 export function ordersRouter(services: Services, registry: OpenAPIRegistry): Router {
-  const { temporal, collections, env } = services;
+  const { temporal, collections, env, redis } = services;
+  const carts = new CartStore(redis);
   const router = Router();
+  const missing = () => new HttpProblem(404, 'order-not-found', 'No such order');
+
+  /** The order as its owner (or ops) may see it: the projection, or the workflow itself before its first write. */
+  async function readOrder(
+    principal: ReturnType<typeof principalOf>,
+    id: string,
+  ): Promise<Record<string, unknown>> {
+    const doc = await collections.orders.findOne({ _id: id });
+    if (doc) {
+      if (!owns(principal, { customerId: doc.customerId })) throw missing();
+      const subOrders = await collections.subOrders.find({ orderId: id }).toArray();
+      const { _id, ...rest } = doc;
+      return {
+        orderId: _id,
+        ...rest,
+        subOrders: subOrders.map(({ _id: _s, orderId: _o, customerId: _c, lines: _l, ...sub }) => sub),
+      };
+    }
+    try {
+      const state: OrderState = await temporal.workflow.getHandle(orderWorkflowId(id)).query(orderStateQuery);
+      if (!owns(principal, { customerId: state.customerId })) throw missing();
+      return { ...state };
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw missing();
+      throw error;
+    }
+  }
 
   registry.registerPath({
     method: 'post',
     path: '/orders',
-    summary: 'Place an order; starts its order-<orderId> workflow',
+    summary: "Check out the buyer's cart (or the given lines); starts its order-<orderId> workflow",
     security: [{ bearer: [] }],
     request: {
       headers: z.object({ 'idempotency-key': z.string() }),
@@ -85,18 +143,32 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
     const body = req.body as z.infer<typeof placeOrderBody>;
     const customerId = principalOf(req).userId;
     const key = idempotencyKeyOf(req);
-    const { resourceId: orderId } = await claimIdempotencyKey(
+    const cartId = buyerCartId(customerId);
+    const cart = body.lines ? undefined : await carts.read(cartId, { touch: false });
+    const lines = body.lines ?? cart?.lines.map(({ sku, quantity }) => ({ sku, quantity }));
+    if (!lines || lines.length === 0) {
+      throw new HttpProblem(422, 'empty-cart', 'The cart is empty; add items or send lines');
+    }
+    const { resourceId: orderId, replayed } = await claimIdempotencyKey(
       collections,
       `orders:${customerId}`,
       key,
-      fingerprint(body),
+      fingerprint({ ...body, lines }),
       newOrderId(),
+    );
+    const promotion = cart?.promoCode ? terms(await findPromotion(collections, cart.promoCode)) : undefined;
+    const cartPrices: Record<string, Money> = Object.fromEntries(
+      (cart?.lines ?? []).map((l) => [l.sku, l.priceAtAdd]),
     );
     const input: PlaceOrderInput = {
       orderId,
       customerId,
-      lines: body.lines,
-      paymentMethodId: body.paymentMethodId,
+      lines,
+      cartPrices,
+      shipTo: body.shipTo,
+      ...(body.billingCountry ? { billingCountry: body.billingCountry } : {}),
+      ...(body.paymentMethodId ? { paymentMethodId: body.paymentMethodId } : {}),
+      ...(promotion ? { promotion } : {}),
       holdSeconds: env.RESERVATION_HOLD_SECONDS,
     };
     try {
@@ -116,13 +188,15 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
+    // The cart has become the order; a replay of the same request must not empty a cart filled since.
+    if (cart && !replayed) await carts.delete(cartId);
     res.status(202).location(`/orders/${orderId}`).json({ orderId, status: 'received' });
   });
 
   registry.registerPath({
     method: 'get',
     path: '/orders/{id}',
-    summary: "An order's current status and lines",
+    summary: "An order's status, totals, lines and sub-orders (its buyer or ops)",
     security: [{ bearer: [] }],
     request: { params: orderIdParam },
     responses: {
@@ -131,26 +205,90 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
     },
   });
   router.get('/orders/:id', async (req, res) => {
-    const principal = principalOf(req);
     const { id } = parseParams(orderIdParam, req.params);
-    const missing = new HttpProblem(404, 'order-not-found', 'No such order');
-    const doc = await collections.orders.findOne({ _id: id });
-    if (doc) {
-      if (!owns(principal, { customerId: doc.customerId })) throw missing;
-      const { _id, subtotal: _subtotal, createdAt: _c, updatedAt: _u, ...rest } = doc;
-      res.json({ orderId: _id, ...rest });
-      return;
-    }
-    // Before the workflow's first write the database has nothing yet; the workflow itself knows.
-    try {
-      const state: OrderState = await temporal.workflow.getHandle(orderWorkflowId(id)).query(orderStateQuery);
-      if (!owns(principal, { customerId: state.customerId })) throw missing;
-      res.json(state);
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw missing;
-      throw error;
-    }
+    res.json(await readOrder(principalOf(req), id));
   });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/orders',
+    summary: "The buyer's orders, newest first (ops: everyone's, filter by customerId)",
+    security: [{ bearer: [] }],
+    request: { query: listQuery },
+    responses: {
+      200: {
+        description: 'A page of orders',
+        content: { 'application/json': { schema: z.object({ items: z.array(orderView) }) } },
+      },
+      ...problemResponses(400, 401),
+    },
+  });
+  router.get('/orders', async (req, res) => {
+    const principal = principalOf(req);
+    const query = parseParams(listQuery, req.query);
+    const filter: Filter<OrderDoc> = {};
+    if (principal.role === 'ops') {
+      if (query.customerId) filter.customerId = query.customerId;
+    } else if (principal.role === 'buyer') {
+      filter.customerId = principal.userId;
+    } else {
+      throw new HttpProblem(403, 'forbidden', 'Sellers see their sub-orders at GET /seller/orders');
+    }
+    if (query.status) filter.status = query.status;
+    const items = await collections.orders
+      .find(filter)
+      .sort({ createdAt: -1 })
+      .skip(query.offset)
+      .limit(query.limit)
+      .toArray();
+    res.json({ items: items.map(({ _id, ...rest }) => ({ orderId: _id, ...rest })) });
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/orders/{id}/cancel',
+    summary:
+      'Cancel an order (its buyer or ops): all of it before anything ships, afterwards the unshipped parts',
+    security: [{ bearer: [] }],
+    request: { params: orderIdParam, body: { content: { 'application/json': { schema: cancelBody } } } },
+    responses: {
+      202: { description: 'Cancelling these sellers’ parts' },
+      ...problemResponses(400, 401, 404, 409, 422),
+    },
+  });
+  router.post('/orders/:id/cancel', requireRole('buyer', 'ops'), validBody(cancelBody), async (req, res) => {
+    const { id } = parseParams(orderIdParam, req.params);
+    await readOrder(principalOf(req), id);
+    const { reason } = req.body as z.infer<typeof cancelBody>;
+    const result = await runStep('cancel this order', () =>
+      temporal.workflow
+        .getHandle(orderWorkflowId(id))
+        .executeUpdate(cancelOrderUpdate, { args: [{ reason }] }),
+    );
+    res.status(202).json(result);
+  });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/ops/orders/{id}/fraud-decision',
+    summary: 'Approve or reject an order held for fraud review (ops)',
+    security: [{ bearer: [] }],
+    request: { params: orderIdParam, body: { content: { 'application/json': { schema: fraudBody } } } },
+    responses: { 200: { description: 'Decision taken' }, ...problemResponses(400, 401, 403, 404, 409, 422) },
+  });
+  router.post(
+    '/ops/orders/:id/fraud-decision',
+    requireRole('ops'),
+    validBody(fraudBody),
+    async (req, res) => {
+      const { id } = parseParams(orderIdParam, req.params);
+      const body = req.body as z.infer<typeof fraudBody>;
+      const status = await runStep('decide on this order', () =>
+        temporal.workflow.getHandle(orderWorkflowId(id)).executeUpdate(fraudDecisionUpdate, { args: [body] }),
+      );
+      res.json({ orderId: id, decision: body.decision, status });
+    },
+  );
 
   return router;
 }

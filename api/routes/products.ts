@@ -20,6 +20,8 @@ import { HttpProblem } from '../problem';
 import { parseParams, validBody } from '../validation';
 import { newProductId, productIdPattern } from '../product-ids';
 import { moneySchema, skuSchema } from '../schemas';
+import { noteProductView } from '../../search/recently-viewed';
+import { productSearchHandler, wantsSearch } from './search';
 
 const attributeName = z
   .string()
@@ -283,6 +285,7 @@ export function productsRouter(services: Services, registry: OpenAPIRegistry): R
     if (!product || (!publiclyVisible(product) && !canManage(req.principal, product))) {
       throw new HttpProblem(404, 'product-not-found', 'No such product');
     }
+    noteProductView(redis, req.principal, product._id);
     res.set('ETag', `"${product.version}"`).json(await view(product));
   });
 
@@ -307,7 +310,10 @@ export function productsRouter(services: Services, registry: OpenAPIRegistry): R
       ...problemResponses(400),
     },
   });
-  router.get('/products', async (req, res) => {
+  const searchProducts = productSearchHandler(services);
+  router.get('/products', async (req, res, next) => {
+    // Text, facets, sorts and live-availability filters need the search index; browsing stays here.
+    if (wantsSearch(req.query)) return searchProducts(req, res, next);
     const query = parseParams(listQuery, req.query);
     const principal = req.principal;
     const filter: Filter<ProductDoc> = {};
@@ -329,6 +335,10 @@ export function productsRouter(services: Services, registry: OpenAPIRegistry): R
     const ownCatalog =
       principal?.role === 'ops' || (principal?.role === 'seller' && query.sellerId === principal.sellerId);
     if (ownCatalog && query.status) filter.status = query.status;
+    if (!ownCatalog && query.status && query.status !== 'active') {
+      // Said plainly rather than silently answering with active products: someone asked for drafts.
+      throw new HttpProblem(403, 'forbidden', 'Only a seller (for its own sellerId) or ops can list drafts');
+    }
     if (!ownCatalog) {
       filter.status = 'active';
       filter.sellerPaused = false;

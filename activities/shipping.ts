@@ -1,0 +1,56 @@
+import type { CarrierAdapter, Label } from '../integrations/carriers/carrier';
+import type { Collections, ShippingAddress } from '../integrations/collections';
+
+/** Where sellers ship from until seller addresses are part of onboarding. */
+const defaultOrigin: ShippingAddress = {
+  name: 'Marketplace fulfilment',
+  line1: '1 Warehouse Way',
+  city: 'Reno',
+  region: 'NV',
+  postalCode: '89501',
+  country: 'US',
+};
+
+export function createShippingActivities(deps: {
+  carrier: CarrierAdapter;
+  collections: Collections;
+  now: () => Date;
+}) {
+  return {
+    /**
+     * Buys one label per shipment id (the carrier's idempotency key) and records which sub-order (or
+     * return) the tracking number belongs to, so the carrier's webhooks can find it.
+     */
+    async buyShippingLabel(input: {
+      shipmentId: string;
+      orderId: string;
+      sellerId: string;
+      to: ShippingAddress;
+      from?: ShippingAddress;
+      kind: 'outbound' | 'return';
+      returnId?: string;
+      weightGrams: number;
+    }): Promise<Label> {
+      const label = await deps.carrier.buyLabel({
+        shipmentId: input.shipmentId,
+        from: input.from ?? defaultOrigin,
+        to: input.to,
+        parcel: { weightGrams: input.weightGrams },
+      });
+      await deps.collections.shipments.updateOne(
+        { _id: `${label.carrier}:${label.trackingNumber}` },
+        {
+          $setOnInsert: {
+            orderId: input.orderId,
+            sellerId: input.sellerId,
+            kind: input.kind,
+            ...(input.returnId ? { returnId: input.returnId } : {}),
+            createdAt: deps.now(),
+          },
+        },
+        { upsert: true },
+      );
+      return label;
+    },
+  };
+}

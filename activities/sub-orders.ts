@@ -1,0 +1,71 @@
+import type { Money } from '../domain/money';
+import type { PricedLine } from '../domain/order-lines';
+import type { SubOrderStatus } from '../domain/sub-order-status';
+import type { Collections, SubOrderDoc } from '../integrations/collections';
+
+export function subOrderId(orderId: string, sellerId: string): string {
+  return `${orderId}:${sellerId}`;
+}
+
+export interface RecordSubOrderInput {
+  orderId: string;
+  sellerId: string;
+  customerId: string;
+  lines: PricedLine[];
+  total: Money;
+  paymentIntentId: string;
+  acceptBy: string;
+}
+
+/** Sub-order documents are written only by their own seller-fulfillment workflow. */
+export function createSubOrderActivities({
+  collections,
+  now,
+}: {
+  collections: Collections;
+  now: () => Date;
+}) {
+  return {
+    async recordSubOrder(input: RecordSubOrderInput): Promise<void> {
+      const at = now();
+      const { acceptBy, ...fields } = input;
+      await collections.subOrders.updateOne(
+        { _id: subOrderId(input.orderId, input.sellerId) },
+        {
+          $setOnInsert: {
+            ...fields,
+            status: 'awaiting_acceptance',
+            acceptBy: new Date(acceptBy),
+            createdAt: at,
+            updatedAt: at,
+          },
+        },
+        { upsert: true },
+      );
+    },
+
+    async setSubOrderStatus(input: {
+      orderId: string;
+      sellerId: string;
+      status: SubOrderStatus;
+      changes?: Partial<
+        Pick<
+          SubOrderDoc,
+          'trackingNumber' | 'carrier' | 'labelUrl' | 'cancelReason' | 'captured' | 'commission'
+        >
+      >;
+    }): Promise<void> {
+      const at = now();
+      const stamps =
+        input.status === 'shipped'
+          ? { shippedAt: at }
+          : input.status === 'delivered'
+            ? { deliveredAt: at }
+            : {};
+      await collections.subOrders.updateOne(
+        { _id: subOrderId(input.orderId, input.sellerId) },
+        { $set: { status: input.status, ...input.changes, ...stamps, updatedAt: at } },
+      );
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { cpus } from 'node:os';
+import { productList, productReads } from './catalog-reads';
+import { openBenchContext, type BenchContext } from './context';
+import { memory } from './memory';
+import { stockReservations } from './stock-reservations';
+import { markdownTable, type Row } from './table';
+
+// Every measurement returns rows of (ours, baseline measured now on this machine). To add one, write a
+// function (ctx) => Promise<Row[]> in its own file and list it here; keep it bounded (a few seconds).
+const measurements: { name: string; measure: (ctx: BenchContext) => Promise<Row[]> }[] = [
+  { name: 'memory', measure: memory },
+  { name: 'product reads', measure: productReads },
+  { name: 'product list', measure: productList },
+  { name: 'stock reservations', measure: stockReservations },
+];
+
+async function main(): Promise<void> {
+  const ctx = await openBenchContext();
+  const rows: Row[] = [];
+  let failed = false;
+  try {
+    for (const { name, measure } of measurements) {
+      const started = Date.now();
+      process.stderr.write(`bench: ${name}...`);
+      try {
+        rows.push(...(await measure(ctx)));
+        process.stderr.write(` ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+      } catch (error) {
+        failed = true;
+        process.stderr.write(` failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
+    }
+  } finally {
+    await ctx.close();
+  }
+  process.stdout.write(`\n${markdownTable(rows)}\n\n`);
+  process.stdout.write(
+    `Node ${process.version}, ${cpus().length} CPUs; load generator and API share one process.\n`,
+  );
+  if (failed) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

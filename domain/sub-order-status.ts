@@ -1,0 +1,47 @@
+import type { OrderStatus } from './order-status';
+
+// One seller's part of an order, as that seller works it.
+export const subOrderStatuses = [
+  'awaiting_acceptance',
+  'accepted',
+  'picked',
+  'packed',
+  'label_purchased',
+  'shipped',
+  'delivered',
+  'cancelled',
+] as const;
+
+export type SubOrderStatus = (typeof subOrderStatuses)[number];
+
+const rank: Record<SubOrderStatus, number> = {
+  awaiting_acceptance: 0,
+  accepted: 1,
+  picked: 2,
+  packed: 3,
+  label_purchased: 4,
+  shipped: 5,
+  delivered: 6,
+  cancelled: 7,
+};
+
+/** Sellers and carriers move a sub-order forward only; a late or repeated event changes nothing. */
+export function advances(from: SubOrderStatus, to: SubOrderStatus): boolean {
+  if (from === 'cancelled' || from === 'delivered') return false;
+  if (to === 'cancelled') return rank[from] < rank.shipped;
+  return rank[to] > rank[from];
+}
+
+export function hasShipped(status: SubOrderStatus): boolean {
+  return status === 'shipped' || status === 'delivered';
+}
+
+/** The buyer-facing order status follows from its sub-orders. */
+export function deriveOrderStatus(subOrders: SubOrderStatus[]): OrderStatus {
+  const live = subOrders.filter((s) => s !== 'cancelled');
+  if (live.length === 0) return 'cancelled';
+  const shipped = live.filter(hasShipped);
+  if (shipped.length === 0) return live.some((s) => s !== 'awaiting_acceptance') ? 'fulfilling' : 'confirmed';
+  if (shipped.length < live.length) return 'partially_shipped';
+  return live.every((s) => s === 'delivered') ? 'delivered' : 'shipped';
+}

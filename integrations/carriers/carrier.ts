@@ -1,0 +1,39 @@
+import type { Money } from '../../domain/money';
+import type { ShippingAddress } from '../collections';
+
+// What the marketplace needs from any shipping carrier: buy a label, and understand its tracking webhooks.
+export interface LabelRequest {
+  /** Our shipment id; also the idempotency key, so a retried purchase buys one label. */
+  shipmentId: string;
+  from: ShippingAddress;
+  to: ShippingAddress;
+  parcel: { weightGrams: number };
+}
+
+export interface Label {
+  carrier: string;
+  trackingNumber: string;
+  labelUrl: string;
+  cost: Money;
+}
+
+export type TrackingStatus = 'label_created' | 'in_transit' | 'out_for_delivery' | 'delivered' | 'exception';
+
+export interface TrackingEvent {
+  eventId: string;
+  trackingNumber: string;
+  status: TrackingStatus;
+  occurredAt: string;
+}
+
+export interface CarrierAdapter {
+  readonly name: string;
+  buyLabel(request: LabelRequest): Promise<Label>;
+  /** Verifies the webhook's signature over the raw body; false means the request is not from the carrier. */
+  verifyWebhook(rawBody: Buffer, headers: Record<string, string | undefined>): boolean;
+  parseWebhook(rawBody: Buffer): TrackingEvent;
+}
+
+export class WebhookPayloadError extends Error {
+  override name = 'WebhookPayloadError';
+}

@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { decoyHash, hashPassword, verifyPassword } from '../api/auth/passwords';
+import { issueToken, verifyToken } from '../api/auth/tokens';
+import type { Services } from '../integrations/services';
+import { call } from './support/http';
+import { connectTestServices, startApi, uniqueId, type RunningApi } from './support/services';
+
+interface Session {
+  token: string;
+  expiresIn: number;
+  userId: string;
+  role: string;
+  sellerId?: string;
+}
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  errors?: { field: string }[];
+  retryAfterSeconds?: number;
+}
+
+const problem = (type: string) => `https://marketplace.dev/problems/${type}`;
+const password = 'correct horse battery';
+
+// The API trusts loopback proxies, so X-Forwarded-For names the client: every test is its own address and
+// never spends (or is refused by) the budget other tests share.
+const clientIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+
+describe('accounts and sign-in through the API', () => {
+  let services: Services;
+  let api: RunningApi;
+
+  before(async () => {
+    services = await connectTestServices();
+    api = await startApi(services);
+  });
+
+  after(async () => {
+    await api.stop();
+    await services.close();
+  });
+
+  const register = (body: Record<string, unknown>, ip = clientIp()) =>
+    call<Session & Problem>(api.baseUrl, 'POST', '/auth/register', {
+      body,
+      headers: { 'x-forwarded-for': ip },
+    });
+  const login = (body: Record<string, unknown>, ip = clientIp()) =>
+    call<Session & Problem>(api.baseUrl, 'POST', '/auth/login', { body, headers: { 'x-forwarded-for': ip } });
+  const newEmail = () => `${uniqueId('auth')}@example.test`;
+  // An authenticated request whose answer tells whether the token was accepted: 404 (no such order) when it
+  // was, 401 when it was not.
+  const probe = (token: string) =>
+    call<Problem>(api.baseUrl, 'GET', '/orders/ord_000000000aaaaaaaaaaaaaaaa', {
+      headers: { authorization: `Bearer ${token}` },
+    });
+
+  test('register, then sign in with the same password; the tokens carry the role', async () => {
+    const email = newEmail();
+    const registered = await register({ email, password, role: 'seller', name: 'Ada Seller' });
+    assert.equal(registered.status, 201, JSON.stringify(registered.body));
+    assert.equal(registered.body.role, 'seller');
+    assert.match(registered.body.userId, /^usr_/);
+    assert.equal(registered.body.sellerId, `sel_${registered.body.userId.slice(4)}`);
+    assert.equal(registered.body.expiresIn, 12 * 3600);
+    assert.equal((await probe(registered.body.token)).status, 404);
+
+    const stored = await services.collections.users.findOne({ _id: registered.body.userId });
+    assert.match(stored?.passwordHash ?? '', /^scrypt\$32768\$8\$1\$/);
+    assert.ok(!JSON.stringify(stored).includes(password), 'the password is never stored');
+
+    const signedIn = await login({ email: email.toUpperCase(), password });
+    assert.equal(signedIn.status, 200, JSON.stringify(signedIn.body));
+    assert.equal(signedIn.body.userId, registered.body.userId);
+    assert.equal(signedIn.body.sellerId, registered.body.sellerId);
+    assert.deepEqual(verifyToken(signedIn.body.token, services.env.AUTH_TOKEN_SECRET), {
+      userId: registered.body.userId,
+      role: 'seller',
+      sellerId: registered.body.sellerId,
+    });
+  });
+
+  test('an email registers once, whatever its case; staff roles cannot be registered', async () => {
+    const email = newEmail();
+    assert.equal((await register({ email, password, role: 'buyer', name: 'First' })).status, 201);
+    const again = await register({
+      email: ` ${email.toUpperCase()} `,
+      password,
+      role: 'seller',
+      name: 'Second',
+    });
+    assert.equal(again.status, 409);
+    assert.equal(again.body.type, problem('email-taken'));
+    assert.equal(await services.collections.users.countDocuments({ email }), 1);
+
+    const ops = await register({ email: newEmail(), password, role: 'ops', name: 'Mallory' });
+    assert.equal(ops.status, 422);
+    assert.ok(ops.body.errors?.some((e) => e.field === 'role'));
+    const short = await register({ email: newEmail(), password: 'short', role: 'buyer', name: 'X' });
+    assert.equal(short.status, 422);
+    assert.ok(short.body.errors?.some((e) => e.field === 'password'));
+    const notEmail = await register({ email: 'not-an-email', password, role: 'buyer', name: 'X' });
+    assert.ok(notEmail.body.errors?.some((e) => e.field === 'email'));
+  });
+
+  test('a wrong password and an unknown email get the same 401, through the same hashing', async () => {
+    const email = newEmail();
+    await register({ email, password, role: 'buyer', name: 'Bea' });
+    const wrong = await login({ email, password: 'not the password' });
+    const unknown = await login({ email: newEmail(), password: 'not the password' });
+    assert.equal(wrong.status, 401);
+    assert.equal(unknown.status, 401);
+    assert.deepEqual(wrong.body, unknown.body, 'nothing tells a registered address from an unknown one');
+    assert.equal(wrong.body.type, problem('invalid-credentials'));
+
+    // No timing assertion (that belongs in bench/): instead the decoy must cost exactly what a real hash
+    // costs, i.e. carry the same scrypt parameters and key length, and really be verified (not skipped).
+    const real = (await hashPassword(password)).split('$');
+    const decoy = decoyHash.split('$');
+    assert.deepEqual(decoy.slice(0, 4), real.slice(0, 4));
+    assert.equal(
+      Buffer.from(decoy[5] ?? '', 'base64url').length,
+      Buffer.from(real[5] ?? '', 'base64url').length,
+    );
+    assert.equal(await verifyPassword(password, decoyHash), false);
+  });
+
+  test('expired, forged and malformed tokens are 401, never a guest', async () => {
+    const registered = await register({ email: newEmail(), password, role: 'buyer', name: 'Tok' });
+    const secret = services.env.AUTH_TOKEN_SECRET;
+    const principal = { userId: registered.body.userId, role: 'buyer' as const };
+    const expired = issueToken(principal, secret, 60, Date.now() - 2 * 3600_000);
+    const otherSecret = issueToken(principal, 'not-the-secret-at-all', 3600);
+    const [head, payload, signature] = registered.body.token.split('.');
+    const asOps = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()), role: 'ops' }),
+    ).toString('base64url');
+    const elevated = `${head}.${asOps}.${signature}`;
+    const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
+
+    for (const [what, token] of Object.entries({ expired, otherSecret, elevated, none, junk: 'a.b.c' })) {
+      const res = await probe(token);
+      assert.equal(res.status, 401, what);
+      assert.equal(res.body.type, problem('invalid-token'), what);
+    }
+    const notBearer = await call<Problem>(api.baseUrl, 'GET', '/orders/ord_000000000aaaaaaaaaaaaaaaa', {
+      headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` },
+    });
+    assert.equal(notBearer.status, 401);
+    assert.equal((await probe(registered.body.token)).status, 404, 'the genuine token still works');
+  });
+
+  test('sign-in is limited per address: the 31st attempt in a minute is a 429 with Retry-After', async () => {
+    const ip = clientIp();
+    // Every attempt counts, even a malformed one, so a flood of junk cannot probe for free.
+    for (let i = 0; i < 30; i += 1) assert.equal((await login({}, ip)).status, 422);
+    const email = newEmail();
+    await register({ email, password, role: 'buyer', name: 'Lim' });
+    const limited = await login({ email, password }, ip);
+    assert.equal(limited.status, 429);
+    assert.equal(limited.body.type, problem('rate-limited'));
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    assert.ok(
+      Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60,
+      `Retry-After ${retryAfter}`,
+    );
+    assert.equal(limited.body.retryAfterSeconds, retryAfter);
+    assert.equal((await login({ email, password })).status, 200, 'another address is not limited');
+  });
+
+  test('registration is limited per address too', async () => {
+    const ip = clientIp();
+    for (let i = 0; i < 20; i += 1) assert.equal((await register({}, ip)).status, 422);
+    const limited = await register({ email: newEmail(), password, role: 'buyer', name: 'Reg' }, ip);
+    assert.equal(limited.status, 429);
+    assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+  });
+
+  test('guessing one account from many addresses is stopped per account; its owner is not locked out by signing in', async () => {
+    const email = newEmail();
+    await register({ email, password, role: 'buyer', name: 'Target' });
+    // The owner signing in often spends nothing of the budget.
+    for (let i = 0; i < 12; i += 1) assert.equal((await login({ email, password })).status, 200);
+    for (let i = 0; i < 10; i += 1) {
+      assert.equal((await login({ email, password: `guess number ${i}` })).status, 401);
+    }
+    const limited = await login({ email, password: 'guess number 10' });
+    assert.equal(limited.status, 429);
+    assert.ok(Number(limited.headers.get('retry-after')) > 60, 'the account window is 15 minutes');
+    // Even the right password waits now: otherwise the guesser would learn it by the different answer.
+    assert.equal((await login({ email, password })).status, 429);
+    const bystander = newEmail();
+    await register({ email: bystander, password, role: 'buyer', name: 'Other' });
+    assert.equal((await login({ email: bystander, password })).status, 200);
+  });
+});

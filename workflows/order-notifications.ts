@@ -1,0 +1,51 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { MarketplaceActivities } from '../activities';
+import type { OrderState } from './order-definitions';
+
+const act = proxyActivities<MarketplaceActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
+});
+
+export type OrderEvent = 'order-confirmed' | 'order-shipped' | 'order-delivered' | 'order-cancelled';
+
+/**
+ * Email (and SMS when the shipping address has a phone) on the order's milestones. The key names the order,
+ * the event and the status it was sent for, so a replay or retry never sends the same message twice.
+ */
+export async function notifyBuyer(state: OrderState, event: OrderEvent, shipPhone?: string): Promise<void> {
+  const contact = await act.buyerContact({ customerId: state.customerId });
+  const key = `order-${state.orderId}-${event}-${state.status}`;
+  const shipped = state.subOrders.find((s) => s.trackingNumber);
+  const send = async (channel: 'email' | 'sms', to: string) => {
+    const base = { to, idempotencyKey: `${key}-${channel}` };
+    const sender = channel === 'email' ? act.sendEmail : act.sendSms;
+    if (event === 'order-confirmed') {
+      await sender({
+        ...base,
+        template: event,
+        data: { orderId: state.orderId, total: state.total ?? { amount: 0, currency: 'USD' } },
+      });
+    } else if (event === 'order-shipped') {
+      await sender({
+        ...base,
+        template: event,
+        data: {
+          orderId: state.orderId,
+          carrier: shipped ? 'sandbox' : 'carrier',
+          trackingNumber: shipped?.trackingNumber ?? '',
+        },
+      });
+    } else if (event === 'order-delivered') {
+      await sender({ ...base, template: event, data: { orderId: state.orderId } });
+    } else {
+      await sender({
+        ...base,
+        template: event,
+        data: { orderId: state.orderId, reason: state.failureReason ?? 'cancelled' },
+      });
+    }
+  };
+  if (contact.email) await send('email', contact.email);
+  if (shipPhone) await send('sms', shipPhone);
+}

@@ -1,0 +1,52 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Money } from '../domain/money';
+import type { PricedLine } from '../domain/order-lines';
+import type { SubOrderStatus } from '../domain/sub-order-status';
+import type { TrackingStatus } from '../integrations/carriers/carrier';
+import type { ShippingAddress } from '../integrations/collections';
+
+export function sellerFulfillmentWorkflowId(orderId: string, sellerId: string): string {
+  return `seller-fulfillment-${orderId}-${sellerId}`;
+}
+
+export interface SubOrderInput {
+  orderId: string;
+  sellerId: string;
+  customerId: string;
+  lines: PricedLine[];
+  total: Money;
+  paymentIntentId: string;
+  shipTo: ShippingAddress;
+  /** Epoch ms the payment was authorized; captures must land before it lapses. */
+  authorizedAt: number;
+  acceptWithinSeconds: number;
+  captureWithinSeconds: number;
+}
+
+export interface SubOrderState {
+  orderId: string;
+  sellerId: string;
+  status: SubOrderStatus;
+  total: Money;
+  captured?: Money;
+  trackingNumber?: string;
+  labelUrl?: string;
+  carrier?: string;
+  cancelReason?: string;
+  acceptBy: string;
+}
+
+export const subOrderStateQuery = defineQuery<SubOrderState>('subOrderState');
+
+// The seller's steps, each validated against the sub-order's current state before it is accepted.
+export const acceptSubOrderUpdate = defineUpdate<SubOrderState, []>('acceptSubOrder');
+export const markPickedUpdate = defineUpdate<SubOrderState, []>('markPicked');
+export const markPackedUpdate = defineUpdate<SubOrderState, []>('markPacked');
+export const buyLabelUpdate = defineUpdate<SubOrderState, [{ weightGrams: number }]>('buyLabel');
+export const declineSubOrderUpdate = defineUpdate<SubOrderState, [{ reason: string }]>('declineSubOrder');
+
+/** From the carrier's webhook, through the API; repeated and out-of-order events are harmless. */
+export const carrierEventSignal = defineSignal<[{ eventId: string; status: TrackingStatus }]>('carrierEvent');
+
+/** From the order workflow when the buyer cancels; ignored once the parcel has shipped. */
+export const cancelSubOrderSignal = defineSignal<[{ reason: string }]>('cancelSubOrder');
