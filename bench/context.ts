@@ -18,11 +18,12 @@ export interface BenchContext {
   close(): Promise<void>;
 }
 
-// The bench keeps to a database and a Redis db of its own, and deletes only the keys it made.
+// These measurements keep to a database and a Redis db of their own (the search bench has others), and
+// delete only what they made.
 export function benchEnv() {
   return loadEnv({
     ...process.env,
-    MONGODB_URI: process.env.BENCH_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/marketplace_bench',
+    MONGODB_URI: process.env.BENCH_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/marketplace_bench_catalog',
     REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/5',
     OPENSEARCH_INDEX_PREFIX: 'marketplace-bench',
     TEMPORAL_TASK_QUEUE: 'bench',

@@ -9,23 +9,27 @@ export interface Figure {
 
 export interface Row {
   measurement: string;
-  ours: Figure;
-  baseline: Figure;
+  /** A figure, or text already formatted by a measurement that has its own (no ratio is shown then). */
+  ours: Figure | string;
+  baseline: Figure | string;
   /** What the baseline is, so a reader can judge the comparison. */
   baselineIs: string;
   /** Anything that makes the figure suspect (failed requests); printed in the table. */
   warning?: string;
 }
 
-function show({ value, unit }: Figure): string {
+function show(figure: Figure | string): string {
+  if (typeof figure === 'string') return figure;
+  const { value, unit } = figure;
   if (!Number.isFinite(value)) return 'n/a';
   const digits = unit === 'ms' ? (value < 10 ? 2 : 1) : 0;
   return `${value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${unit}`;
 }
 
-function ratio(row: Row): string {
-  if (!Number.isFinite(row.ours.value) || !row.baseline.value) return 'n/a';
-  return `${(row.ours.value / row.baseline.value).toFixed(2)}×`;
+function ratio({ ours, baseline }: Row): string {
+  if (typeof ours === 'string' || typeof baseline === 'string') return '';
+  if (!Number.isFinite(ours.value) || !baseline.value) return 'n/a';
+  return `${(ours.value / baseline.value).toFixed(2)}×`;
 }
 
 export function markdownTable(rows: Row[]): string {

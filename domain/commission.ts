@@ -22,7 +22,9 @@ export function commissionRuleFor(
   rules: CommissionRule[],
 ): CommissionRule {
   const matching = rules.filter(
-    (r) => (r.sellerId === undefined || r.sellerId === sellerId) && (r.category === undefined || r.category === category),
+    (r) =>
+      (r.sellerId === undefined || r.sellerId === sellerId) &&
+      (r.category === undefined || r.category === category),
   );
   return matching.sort((a, b) => specificity(b) - specificity(a))[0] ?? defaultCommission;
 }

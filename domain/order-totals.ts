@@ -38,7 +38,11 @@ export function allocateDiscount(discount: number, subtotals: number[]): number[
 }
 
 /** Subtotal, per-seller shipping, tax by destination and promo discount, all in integer minor units. */
-export function checkoutTotals(lines: PricedLine[], destination: Destination, discountMinor = 0): CheckoutTotals {
+export function checkoutTotals(
+  lines: PricedLine[],
+  destination: Destination,
+  discountMinor = 0,
+): CheckoutTotals {
   const first = lines[0];
   if (!first) throw new RangeError('an order needs at least one line');
   const currency = first.unitPrice.currency;

@@ -30,7 +30,9 @@ export interface Destination {
 
 export function taxRuleFor(destination: Destination, rules: TaxRule[] = taxRules): TaxRule {
   return (
-    rules.find((r) => r.country === destination.country && r.region !== undefined && r.region === destination.region) ??
+    rules.find(
+      (r) => r.country === destination.country && r.region !== undefined && r.region === destination.region,
+    ) ??
     rules.find((r) => r.country === destination.country && r.region === undefined) ?? {
       country: destination.country,
       rateBps: 0,
@@ -39,7 +41,12 @@ export function taxRuleFor(destination: Destination, rules: TaxRule[] = taxRules
   );
 }
 
-export function taxFor(goods: Money, shipping: Money, destination: Destination, rules: TaxRule[] = taxRules): Money {
+export function taxFor(
+  goods: Money,
+  shipping: Money,
+  destination: Destination,
+  rules: TaxRule[] = taxRules,
+): Money {
   const rule = taxRuleFor(destination, rules);
   const base = rule.taxShipping ? goods.amount + shipping.amount : goods.amount;
   return basisPoints({ amount: base, currency: goods.currency }, rule.rateBps);

@@ -2,7 +2,8 @@ import type { Collections, ProductDoc } from '../integrations/collections';
 import type { SearchClient } from '../integrations/opensearch';
 import type { RedisClient } from '../integrations/redis';
 import type { StockCounters } from '../integrations/stock-counters';
-import { StockChangeReader } from '../search/stock-change-feed';
+import { ChangeStreamReader, catalogChangeStream, stockChangeStream } from '../search/stock-change-feed';
+import { BackgroundRead, CollectionPass } from './background-read';
 import { aliasedIndices, ensureProductIndex, productAlias, productIndexBody } from './product-index';
 import { searchDocument } from './search-document';
 
@@ -16,22 +17,30 @@ export interface IndexerDeps {
   reconcileEveryMs?: number;
   /** Writes are re-checked this far behind the cursor, for a write committed after a later one was read. */
   lateWriteWindowMs?: number;
+  /** How often the catalog is scanned for writes after the cursor (the safety net behind the notices). */
+  scanEveryMs?: number;
   /** Compare the whole index with the database on start (catching up after downtime); default true. */
   reconcileOnStart?: boolean;
 }
 
 const batchSize = 500;
-const reconcileBatchSize = 1000;
+const passBatchSize = 1000;
 const lateWriteCheckEveryMs = 5_000;
+const fetchConcurrency = 32;
 
 interface Cursor {
   at: number;
   id: string;
 }
 
-interface RebuildState {
+interface PassState {
+  pass: CollectionPass<ProductDoc>;
+  /** A batch taken from the pass but not yet indexed: kept until indexing succeeds. */
+  pending?: ProductDoc[];
+}
+
+interface RebuildState extends PassState {
   index: string;
-  after: string | null;
   waiters: Array<{ resolve: (index: string) => void; reject: (error: unknown) => void }>;
 }
 
@@ -40,26 +49,33 @@ type BulkItem = { index?: { status: number; error?: unknown } };
 /**
  * Keeps the product index in step with the database, without change streams, in one serial loop:
  *
- * - catalog writes: read in (updatedAt, _id) order after a cursor, indexed with the product's version as
- *   OpenSearch's external version (external_gte), so a re-read or an older copy never overwrites a newer
- *   one; a window behind the cursor is re-checked for writes that committed late;
+ * - catalog writes: notices on the catalog-change stream name the product, fetched by _id at once; a scan
+ *   in (updatedAt, _id) order after a cursor is the safety net, and a window behind the cursor is re-checked
+ *   for writes that committed late. Every write uses the product's version as OpenSearch's external version
+ *   (external_gte), so a re-read or an older copy never overwrites a newer one;
  * - stock moves: SKUs from the stock-change stream, re-indexed with the live counters read at that moment;
  * - a periodic reconcile that compares every product's version and availability with the index and
- *   repairs any difference, so nothing is lost even if Redis (cursor, stream) is;
+ *   repairs any difference, so nothing is lost even if Redis (cursor, streams) is;
  * - a full rebuild into a new index, kept current by the same loop, then an atomic alias swap.
  *
- * All of it is one loop in one process per index prefix: two writers of one document never race.
+ * Slow database reads (scans) run in the background, but every index write happens in this one loop in one
+ * process per index prefix, so two writers of one document never race.
  */
 export class CatalogIndexer {
   private readonly cursorKey: string;
-  private readonly stockChanges: StockChangeReader;
+  private readonly stockChanges: ChangeStreamReader;
+  private readonly catalogChanges: ChangeStreamReader;
   private readonly reconcileEveryMs: number;
   private readonly lateWriteWindowMs: number;
+  private readonly scanEveryMs: number;
   /** Versions indexed recently, to spot a late-committed write behind the cursor. */
   private readonly recent = new Map<string, { version: number; seenAt: number }>();
+  private scan: BackgroundRead<ProductDoc[]> | undefined;
+  private lastScanStart = 0;
+  private lateCheck: BackgroundRead<Array<Pick<ProductDoc, '_id' | 'version'>>> | undefined;
   private lastLateWriteCheck = 0;
   private lastReconcileStart = 0;
-  private reconcile: { after: string | null } | undefined;
+  private reconcile: PassState | undefined;
   private rebuildState: RebuildState | undefined;
   private readonly rebuildRequests: RebuildState['waiters'] = [];
   private started = false;
@@ -68,9 +84,11 @@ export class CatalogIndexer {
 
   constructor(private readonly deps: IndexerDeps) {
     this.cursorKey = `search-indexer:${deps.prefix}:cursor`;
-    this.stockChanges = new StockChangeReader(deps.redis, deps.prefix);
+    this.stockChanges = new ChangeStreamReader(deps.redis, stockChangeStream, deps.prefix);
+    this.catalogChanges = new ChangeStreamReader(deps.redis, catalogChangeStream, deps.prefix);
     this.reconcileEveryMs = deps.reconcileEveryMs ?? 10 * 60_000;
     this.lateWriteWindowMs = deps.lateWriteWindowMs ?? 30_000;
+    this.scanEveryMs = deps.scanEveryMs ?? 1_000;
   }
 
   private get alias(): string {
@@ -83,14 +101,15 @@ export class CatalogIndexer {
   }
 
   /**
-   * Creates the index if needed and joins the stock stream. A start also begins a reconcile at once: after
-   * the indexer (or OpenSearch) was down, it catches up by itself, whatever the stream kept.
+   * Creates the index if needed and joins the streams. A start also begins a reconcile at once: after the
+   * indexer (or OpenSearch) was down, it catches up by itself, whatever the streams kept.
    */
   async start(): Promise<void> {
     if (this.started) return;
     await ensureProductIndex(this.deps.search, this.deps.prefix);
     await this.stockChanges.ensureGroup();
-    if (this.deps.reconcileOnStart ?? true) this.reconcile = { after: null };
+    await this.catalogChanges.ensureGroup();
+    if (this.deps.reconcileOnStart ?? true) this.reconcile = this.newPass();
     this.lastReconcileStart = Date.now();
     this.started = true;
   }
@@ -99,16 +118,17 @@ export class CatalogIndexer {
   async tick(): Promise<number> {
     await this.start();
     let work = 0;
-    work += await this.indexCatalogWrites();
+    work += await this.indexCatalogNotices();
     work += await this.indexStockMoves();
-    if (Date.now() - this.lastLateWriteCheck >= lateWriteCheckEveryMs) work += await this.indexLateWrites();
+    work += await this.indexScannedWrites();
+    work += await this.indexLateWrites();
     if (!this.rebuildState && this.rebuildRequests.length > 0) await this.beginRebuild();
     if (this.rebuildState) {
       work += await this.rebuildBatch(this.rebuildState);
     } else if (this.reconcile) {
       work += await this.reconcileBatch(this.reconcile);
     } else if (Date.now() - this.lastReconcileStart >= this.reconcileEveryMs) {
-      this.reconcile = { after: null };
+      this.reconcile = this.newPass();
       this.lastReconcileStart = Date.now();
     }
     return work;
@@ -119,9 +139,9 @@ export class CatalogIndexer {
     while (!signal.aborted) {
       try {
         const work = await this.tick();
-        if (work === 0) await pause(100, signal);
+        if (work === 0) await pause(20, signal);
       } catch (error) {
-        // The cursor and the stream acknowledge only after a successful write, so a retry loses nothing.
+        // Cursor and streams acknowledge only after a successful write, so a retry loses nothing.
         log(`search-indexer: ${error instanceof Error ? error.message : String(error)}`);
         await pause(1_000, signal);
       }
@@ -134,119 +154,158 @@ export class CatalogIndexer {
     return new Promise((resolve, reject) => this.rebuildRequests.push({ resolve, reject }));
   }
 
-  /** True while nothing is waiting: no reconcile or rebuild in progress. */
-  get settled(): boolean {
-    return !this.reconcile && !this.rebuildState && this.rebuildRequests.length === 0;
+  private newPass(): PassState {
+    return { pass: new CollectionPass(this.deps.collections.products.find({}), passBatchSize) };
   }
 
-  private async indexCatalogWrites(): Promise<number> {
-    const cursor = await this.cursor();
-    const since = new Date(cursor.at);
-    const changed = await this.deps.collections.products
-      .find({ $or: [{ updatedAt: { $gt: since } }, { updatedAt: since, _id: { $gt: cursor.id } }] })
-      .sort({ updatedAt: 1, _id: 1 })
-      .limit(batchSize)
-      .toArray();
+  /** Products by _id, one query each: FerretDB v1 answers only _id equality without reading everything. */
+  private async fetchProducts(ids: string[]): Promise<ProductDoc[]> {
+    const out: ProductDoc[] = [];
+    for (let i = 0; i < ids.length; i += fetchConcurrency) {
+      const docs = await Promise.all(
+        ids.slice(i, i + fetchConcurrency).map((id) => this.deps.collections.products.findOne({ _id: id })),
+      );
+      for (const doc of docs) if (doc) out.push(doc);
+    }
+    return out;
+  }
+
+  private async indexCatalogNotices(): Promise<number> {
+    const batch = await this.catalogChanges.read(batchSize);
+    if (batch.ids.length === 0) return 0;
+    const products = await this.fetchProducts(batch.keys);
+    await this.index(products);
+    const newest = products.reduce((max, p) => Math.max(max, p.updatedAt.getTime()), 0);
+    if (newest > 0) this.lastLagMs = Date.now() - newest;
+    await this.catalogChanges.acknowledge(batch.ids);
+    return batch.ids.length;
+  }
+
+  /** The safety net: writes after the cursor that no notice brought (or brought and lost). */
+  private async indexScannedWrites(): Promise<number> {
+    if (!this.scan) {
+      if (Date.now() - this.lastScanStart < this.scanEveryMs) return 0;
+      this.lastScanStart = Date.now();
+      const cursor = await this.cursor();
+      const since = new Date(cursor.at);
+      this.scan = new BackgroundRead(() =>
+        this.deps.collections.products
+          .find({ $or: [{ updatedAt: { $gt: since } }, { updatedAt: since, _id: { $gt: cursor.id } }] })
+          .sort({ updatedAt: 1, _id: 1 })
+          .limit(batchSize)
+          .toArray(),
+      );
+      return 0;
+    }
+    if (!this.scan.done) return 0;
+    const scan = this.scan;
+    this.scan = undefined;
+    const changed = scan.take();
     if (changed.length === 0) return 0;
-    await this.index(changed, this.liveTargets());
+    // A notice may have indexed these already; the index would refuse nothing, but it saves the work.
+    await this.index(changed.filter((p) => (this.recent.get(p._id)?.version ?? 0) < p.version));
     const last = changed[changed.length - 1] as ProductDoc;
     await this.deps.redis.set(this.cursorKey, JSON.stringify({ at: last.updatedAt.getTime(), id: last._id }));
-    this.lastLagMs = Date.now() - last.updatedAt.getTime();
+    if (changed.length === batchSize) this.lastScanStart = 0;
     return changed.length;
   }
 
   /** Re-reads the window behind the cursor; anything at a version this indexer has not applied goes in. */
   private async indexLateWrites(): Promise<number> {
-    this.lastLateWriteCheck = Date.now();
-    const cursor = await this.cursor();
-    if (cursor.at === 0) return 0;
-    const windowStart = cursor.at - this.lateWriteWindowMs;
-    for (const [id, entry] of this.recent) {
-      if (entry.seenAt < windowStart - this.lateWriteWindowMs) this.recent.delete(id);
+    if (!this.lateCheck) {
+      if (Date.now() - this.lastLateWriteCheck < lateWriteCheckEveryMs) return 0;
+      this.lastLateWriteCheck = Date.now();
+      const cursor = await this.cursor();
+      if (cursor.at === 0) return 0;
+      const windowStart = cursor.at - this.lateWriteWindowMs;
+      for (const [id, entry] of this.recent) {
+        if (entry.seenAt < Date.now() - 4 * this.lateWriteWindowMs) this.recent.delete(id);
+      }
+      this.lateCheck = new BackgroundRead(() =>
+        this.deps.collections.products
+          .find(
+            { updatedAt: { $gte: new Date(windowStart), $lte: new Date(cursor.at) } },
+            { projection: { _id: 1, version: 1 } },
+          )
+          .toArray(),
+      );
+      return 0;
     }
-    const inWindow = await this.deps.collections.products
-      .find(
-        { updatedAt: { $gte: new Date(windowStart), $lte: new Date(cursor.at) } },
-        { projection: { _id: 1, version: 1 } },
-      )
-      .toArray();
-    const missed = inWindow
+    if (!this.lateCheck.done) return 0;
+    const check = this.lateCheck;
+    this.lateCheck = undefined;
+    const missed = check
+      .take()
       .filter((p) => (this.recent.get(p._id)?.version ?? 0) < p.version)
       .map((p) => p._id);
     if (missed.length === 0) return 0;
-    const products = await this.deps.collections.products.find({ _id: { $in: missed } }).toArray();
-    await this.index(products, this.liveTargets());
+    const products = await this.fetchProducts(missed);
+    await this.index(products);
     return products.length;
   }
 
   private async indexStockMoves(): Promise<number> {
     const batch = await this.stockChanges.read();
     if (batch.ids.length === 0) return 0;
-    if (batch.skus.length > 0) {
-      const owners = await this.deps.collections.skus.find({ _id: { $in: batch.skus } }).toArray();
-      const productIds = [...new Set(owners.map((o) => o.productId))];
-      if (productIds.length > 0) {
-        const products = await this.deps.collections.products.find({ _id: { $in: productIds } }).toArray();
-        await this.index(products, this.liveTargets());
-      }
-    }
+    const owners = await Promise.all(
+      batch.keys.map((sku) => this.deps.collections.skus.findOne({ _id: sku })),
+    );
+    const productIds = [...new Set(owners.flatMap((o) => (o ? [o.productId] : [])))];
+    await this.index(await this.fetchProducts(productIds));
     await this.stockChanges.acknowledge(batch.ids);
     return batch.ids.length;
   }
 
   /** Compares one slice of the catalog with the index: missing, older or wrongly available docs are fixed. */
-  private async reconcileBatch(state: { after: string | null }): Promise<number> {
-    const slice = await this.deps.collections.products
-      .find(state.after === null ? {} : { _id: { $gt: state.after } })
-      .sort({ _id: 1 })
-      .limit(reconcileBatchSize)
-      .toArray();
-    if (slice.length < reconcileBatchSize) this.reconcile = undefined;
-    const last = slice[slice.length - 1];
-    if (!last) return 0;
-    state.after = last._id;
-    const response = await this.deps.search.mget({
-      index: this.alias,
-      body: { ids: slice.map((p) => p._id) },
-      _source_includes: ['inStock'],
-    });
-    const indexed = new Map<string, { version: number; inStock: boolean }>();
-    for (const doc of response.body.docs as Array<{
-      _id: string;
-      found?: boolean;
-      _version?: number;
-      _source?: { inStock?: boolean };
-    }>) {
-      if (doc.found)
-        indexed.set(doc._id, { version: doc._version ?? 0, inStock: doc._source?.inStock ?? false });
+  private async reconcileBatch(state: PassState): Promise<number> {
+    state.pending ??= state.pass.poll();
+    const slice = state.pending;
+    if (!slice) return 0;
+    if (slice.length > 0) {
+      const response = await this.deps.search.mget({
+        index: this.alias,
+        body: { ids: slice.map((p) => p._id) },
+        _source_includes: ['inStock'],
+      });
+      const indexed = new Map<string, { version: number; inStock: boolean }>();
+      for (const doc of response.body.docs as Array<{
+        _id: string;
+        found?: boolean;
+        _version?: number;
+        _source?: { inStock?: boolean };
+      }>) {
+        if (doc.found) {
+          indexed.set(doc._id, { version: doc._version ?? 0, inStock: doc._source?.inStock ?? false });
+        }
+      }
+      const stock = await this.liveStock(slice);
+      const stale = slice.filter((p) => {
+        const seen = indexed.get(p._id);
+        return !seen || seen.version < p.version || seen.inStock !== inStockOf(p, stock);
+      });
+      // The slice may be seconds old: index the current copies of the stale ones.
+      await this.index(await this.fetchProducts(stale.map((p) => p._id)));
     }
-    const stock = await this.liveStock(slice);
-    const stale = slice.filter((p) => {
-      const seen = indexed.get(p._id);
-      return !seen || seen.version < p.version || seen.inStock !== inStockOf(p, stock);
-    });
-    if (stale.length > 0) await this.index(stale, this.liveTargets());
-    return slice.length;
+    state.pending = undefined;
+    if (state.pass.exhausted) this.reconcile = undefined;
+    return slice.length + 1;
   }
 
   private async beginRebuild(): Promise<void> {
     const index = `${this.alias}-${Date.now()}`;
     await this.deps.search.indices.create({ index, body: productIndexBody });
-    this.rebuildState = { index, after: null, waiters: this.rebuildRequests.splice(0) };
+    this.rebuildState = { index, ...this.newPass(), waiters: this.rebuildRequests.splice(0) };
   }
 
   private async rebuildBatch(state: RebuildState): Promise<number> {
-    const slice = await this.deps.collections.products
-      .find(state.after === null ? {} : { _id: { $gt: state.after } })
-      .sort({ _id: 1 })
-      .limit(batchSize)
-      .toArray();
-    const last = slice[slice.length - 1];
-    if (last) {
-      await this.index(slice, [state.index]);
-      state.after = last._id;
-    }
-    if (slice.length === batchSize) return slice.length;
+    state.pending ??= state.pass.poll();
+    const slice = state.pending;
+    if (!slice) return 0;
+    // Copies read seconds ago are fine here: a newer version written meanwhile reached the new index too
+    // (live writes go to both), and external versioning keeps the newer one.
+    await this.index(slice, [state.index]);
+    state.pending = undefined;
+    if (!state.pass.exhausted) return slice.length + 1;
     await this.swapAlias(state.index);
     this.rebuildState = undefined;
     for (const waiter of state.waiters) waiter.resolve(state.index);

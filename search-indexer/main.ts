@@ -1,7 +1,8 @@
 import { loadEnv } from '../config/env';
 import { connectServices } from '../integrations/services';
 import { CatalogIndexer } from './catalog-indexer';
-import { aliasHasCurrentMapping, aliasedIndices, ensureProductIndex } from './product-index';
+import type { ensureProductIndex } from './product-index';
+import { aliasHasCurrentMapping, aliasedIndices } from './product-index';
 
 // One indexer process per index prefix. `--rebuild` builds a fresh index and swaps the alias, with no
 // downtime; an index built with an older mapping is rebuilt the same way on start.

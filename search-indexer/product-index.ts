@@ -96,7 +96,7 @@ export async function ensureProductIndex(search: SearchClient, prefix: string): 
 export async function aliasedIndices(search: SearchClient, prefix: string): Promise<string[]> {
   const response = await search.indices.getAlias({ name: productAlias(prefix) }, { ignore: [404] });
   if (response.statusCode === 404) return [];
-  return Object.keys(response.body as Record<string, unknown>);
+  return Object.keys(response.body);
 }
 
 /** Whether the index behind the alias was built with the current mapping. */

@@ -30,7 +30,7 @@ export async function searchProducts(
   try {
     const response = await deps.search.search({
       index: productAlias(deps.prefix),
-      body: productSearchBody(params) as never,
+      body: productSearchBody(params),
     });
     body = response.body as unknown as typeof body;
   } catch (error) {

@@ -15,20 +15,36 @@ export async function publishStockChanges(redis: RedisClient, skus: string[]): P
   await redis.xadd(stockChangeStream, 'MAXLEN', '~', String(streamCapacity), '*', 'skus', unique.join(' '));
 }
 
-export interface StockChangeBatch {
+/**
+ * Catalog writes (create, edit, pause) name their product here, so the indexer fetches it by _id at once
+ * instead of waiting for its scan, which on FerretDB v1 reads the whole collection. The scan stays as the
+ * safety net for a write whose notice was lost.
+ */
+export const catalogChangeStream = 'search:catalog-changes';
+
+export async function publishCatalogChanges(redis: RedisClient, productIds: string[]): Promise<void> {
+  const unique = [...new Set(productIds)];
+  if (unique.length === 0) return;
+  await redis.xadd(catalogChangeStream, 'MAXLEN', '~', String(streamCapacity), '*', 'ids', unique.join(' '));
+}
+
+export interface ChangeBatch {
+  /** Stream entry ids, to acknowledge. */
   ids: string[];
-  skus: string[];
+  /** The SKUs or product ids the entries name. */
+  keys: string[];
 }
 
 type StreamReply = Array<[string, Array<[string, string[]]>]> | null;
 
-export class StockChangeReader {
+export class ChangeStreamReader {
   private readonly group: string;
   private readonly consumer = 'indexer';
   private pendingDrained = false;
 
   constructor(
     private readonly redis: RedisClient,
+    private readonly stream: string,
     prefix: string,
   ) {
     this.group = `search-indexer:${prefix}`;
@@ -37,7 +53,7 @@ export class StockChangeReader {
   /** Joins at the stream's end: everything before is covered by the first full pass over the catalog. */
   async ensureGroup(): Promise<void> {
     try {
-      await this.redis.xgroup('CREATE', stockChangeStream, this.group, '$', 'MKSTREAM');
+      await this.redis.xgroup('CREATE', this.stream, this.group, '$', 'MKSTREAM');
     } catch (error) {
       if (!(error instanceof Error) || !error.message.includes('BUSYGROUP')) throw error;
     }
@@ -47,7 +63,7 @@ export class StockChangeReader {
    * Next batch: first whatever this consumer read but never acknowledged (it crashed mid-batch), then new
    * moves. Never blocks, so one indexer loop serves products and stock in turn.
    */
-  async read(count = 1000): Promise<StockChangeBatch> {
+  async read(count = 1000): Promise<ChangeBatch> {
     const from = this.pendingDrained ? '>' : '0';
     let reply: StreamReply;
     try {
@@ -58,29 +74,29 @@ export class StockChangeReader {
         'COUNT',
         String(count),
         'STREAMS',
-        stockChangeStream,
+        this.stream,
         from,
       )) as StreamReply;
     } catch (error) {
       // Redis lost the group (restarted empty): join again; the reconcile covers what was lost.
       if (error instanceof Error && error.message.includes('NOGROUP')) {
         await this.ensureGroup();
-        return { ids: [], skus: [] };
+        return { ids: [], keys: [] };
       }
       throw error;
     }
     const entries = reply?.[0]?.[1] ?? [];
     if (from === '0' && entries.length === 0) this.pendingDrained = true;
-    const skus = new Set<string>();
+    const keys = new Set<string>();
     for (const [, fields] of entries) {
-      for (let i = 0; i + 1 < fields.length; i += 2) {
-        if (fields[i] === 'skus') for (const sku of (fields[i + 1] ?? '').split(' ')) if (sku) skus.add(sku);
+      for (let i = 1; i < fields.length; i += 2) {
+        for (const key of (fields[i] ?? '').split(' ')) if (key) keys.add(key);
       }
     }
-    return { ids: entries.map(([id]) => id), skus: [...skus] };
+    return { ids: entries.map(([id]) => id), keys: [...keys] };
   }
 
   async acknowledge(ids: string[]): Promise<void> {
-    if (ids.length > 0) await this.redis.xack(stockChangeStream, this.group, ...ids);
+    if (ids.length > 0) await this.redis.xack(this.stream, this.group, ...ids);
   }
 }

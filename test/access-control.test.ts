@@ -189,7 +189,17 @@ describe("nobody reaches another party's resources", () => {
     // Buyer 1 places a real order, as a storefront would, and can read it back.
     const { sku } = await stockedProduct(services, { stock: 3 });
     const placed = await call<{ orderId: string }>(api.baseUrl, 'POST', '/orders', {
-      body: { lines: [{ sku, quantity: 1 }] },
+      body: {
+        lines: [{ sku, quantity: 1 }],
+        shipTo: {
+          name: 'Buyer One',
+          line1: '1 Main St',
+          city: 'Austin',
+          region: 'TX',
+          postalCode: '78701',
+          country: 'US',
+        },
+      },
       headers: { ...as('buyer1'), 'idempotency-key': uniqueId('key') },
     });
     assert.equal(placed.status, 202, JSON.stringify(placed.body));

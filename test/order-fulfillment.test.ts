@@ -15,7 +15,14 @@ import {
   type RunningWorker,
 } from './support/services';
 
-const shipTo = { name: 'Ada Buyer', line1: '1 Main St', city: 'Austin', region: 'TX', postalCode: '78701', country: 'US' };
+const shipTo = {
+  name: 'Ada Buyer',
+  line1: '1 Main St',
+  city: 'Austin',
+  region: 'TX',
+  postalCode: '78701',
+  country: 'US',
+};
 
 interface SubOrder {
   sellerId: string;
@@ -83,11 +90,20 @@ describe('checkout, the multi-vendor split and fulfilment, end to end', () => {
       headers: { 'content-type': 'application/json', 'x-carrier-signature': carrier.sign(body) },
     });
   };
-  const placeTwoSellerOrder = async (extra: Record<string, unknown> = { paymentMethodId: 'pm_card_visa' }) => {
+  const placeTwoSellerOrder = async (
+    extra: Record<string, unknown> = { paymentMethodId: 'pm_card_visa' },
+  ) => {
     const a = await stockedProduct(services, { stock: 5, price: 2000, sellerId: sellerA.sellerId ?? '' });
     const b = await stockedProduct(services, { stock: 5, price: 3000, sellerId: sellerB.sellerId ?? '' });
     const res = await call<Order>(api.baseUrl, 'POST', '/orders', {
-      body: { lines: [{ sku: a.sku, quantity: 1 }, { sku: b.sku, quantity: 2 }], shipTo, ...extra },
+      body: {
+        lines: [
+          { sku: a.sku, quantity: 1 },
+          { sku: b.sku, quantity: 2 },
+        ],
+        shipTo,
+        ...extra,
+      },
       headers: { ...buyer.auth, 'Idempotency-Key': uniqueId('key') },
     });
     assert.equal(res.status, 202, JSON.stringify(res.body));
@@ -113,7 +129,10 @@ describe('checkout, the multi-vendor split and fulfilment, end to end', () => {
     assert.match(trackingNumber, /^SBX/);
 
     // Seller B declines its part: its stock comes back and its authorization is voided.
-    assert.equal((await sellerStep(sellerB, orderId, 'decline', { reason: 'out of stock in the shop' })).status, 200);
+    assert.equal(
+      (await sellerStep(sellerB, orderId, 'decline', { reason: 'out of stock in the shop' })).status,
+      200,
+    );
 
     const transit = await carrierEvent(trackingNumber, 'in_transit');
     assert.equal(transit.status, 200);
@@ -192,13 +211,21 @@ describe('checkout, the multi-vendor split and fulfilment, end to end', () => {
   });
 
   test('a forged or unknown carrier webhook is refused', async () => {
-    const body = JSON.stringify({ eventId: 'e1', trackingNumber: 'SBX1', status: 'delivered', occurredAt: 'x' });
+    const body = JSON.stringify({
+      eventId: 'e1',
+      trackingNumber: 'SBX1',
+      status: 'delivered',
+      occurredAt: 'x',
+    });
     const forged = await call(api.baseUrl, 'POST', '/webhooks/carrier/sandbox', {
       body,
       headers: { 'content-type': 'application/json', 'x-carrier-signature': '0'.repeat(64) },
     });
     assert.equal(forged.status, 401);
-    const unknown = await call(api.baseUrl, 'POST', '/webhooks/carrier/fedex', { body, headers: { 'content-type': 'application/json' } });
+    const unknown = await call(api.baseUrl, 'POST', '/webhooks/carrier/fedex', {
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(unknown.status, 404);
   });
 });

@@ -15,7 +15,14 @@ import {
   type RunningWorker,
 } from './support/services';
 
-const shipTo = { name: 'Ada Buyer', line1: '1 Main St', city: 'Austin', region: 'TX', postalCode: '78701', country: 'US' };
+const shipTo = {
+  name: 'Ada Buyer',
+  line1: '1 Main St',
+  city: 'Austin',
+  region: 'TX',
+  postalCode: '78701',
+  country: 'US',
+};
 
 interface Order {
   orderId: string;

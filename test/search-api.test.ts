@@ -98,7 +98,11 @@ describe('product search through the API, kept in step by the search-indexer', (
   }
 
   const search = (params: Record<string, string>) =>
-    call<SearchPage>(api.baseUrl, 'GET', `/products?${new URLSearchParams({ category, ...params })}`);
+    call<SearchPage>(
+      api.baseUrl,
+      'GET',
+      `/products?${new URLSearchParams({ category, ...params }).toString()}`,
+    );
 
   /** Waits until the index answers with exactly these product ids (in any order). */
   const searchable = (params: Record<string, string>, ids: string[]) =>

@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import type { MarketplaceActivities } from '../activities';
 import type { AccountSnapshot } from '../domain/onboarding';
@@ -17,6 +18,7 @@ import {
   sellerOnboardingWorkflowId,
   stripeAccountUpdatedSignal,
 } from '../workflows/seller-onboarding-definitions';
+import { MarketplaceStatus, SellerId } from '../workflows/search-attributes';
 import { eventually, uniqueId, workflowBundle } from './support/services';
 
 type Activities = Pick<
@@ -48,26 +50,34 @@ describe('the seller onboarding workflow, on the time-skipping test server', () 
 
   // Recorded activities: what the workflow asked the outside world to do, answered as Stripe would.
   const activities: Activities = {
-    createConnectedAccount: async (input) => {
+    createConnectedAccount: (input) => {
       calls.push({ name: 'createConnectedAccount', input });
-      return { accountId: `acct_${input.sellerId}` };
+      return Promise.resolve({ accountId: `acct_${input.sellerId}` });
     },
-    createOnboardingLink: async (input) => {
+    createOnboardingLink: (input) => {
       calls.push({ name: 'createOnboardingLink', input });
-      return { url: `https://connect.stripe.test/setup/${input.idempotencyKey}`, expiresAt: 0 };
+      return Promise.resolve({
+        url: `https://connect.stripe.test/setup/${input.idempotencyKey}`,
+        expiresAt: 0,
+      });
     },
-    saveSeller: async (input) => {
+    saveSeller: (input) => {
       calls.push({ name: 'saveSeller', input });
+      return Promise.resolve();
     },
-    setSellerProductsHidden: async (input) => {
+    setSellerProductsHidden: (input) => {
       calls.push({ name: 'setSellerProductsHidden', input });
-      return { changed: 1 };
+      return Promise.resolve({ changed: 1 });
     },
-    sendEmail: async (input) => {
+    sendEmail: (input) => {
       calls.push({ name: 'sendEmail', input });
-      return { notificationId: input.idempotencyKey, provider: 'outbox', duplicate: false };
+      return Promise.resolve({ notificationId: input.idempotencyKey, provider: 'outbox', duplicate: false });
     },
   };
+
+  /** Waits for the worker to have recorded something (activities run asynchronously to the test). */
+  const until = (check: () => boolean, what = 'the recorded calls') =>
+    eventually(() => Promise.resolve(check() ? true : undefined), { what });
 
   const callsFor = <K extends Call['name']>(sellerId: string, name: K) =>
     calls.filter(
@@ -82,6 +92,14 @@ describe('the seller onboarding workflow, on the time-skipping test server', () 
           type: 'existing-path',
           path: path.resolve(__dirname, '../..', '.tools/venv/bin/temporal-test-server'),
         },
+      },
+    });
+    // The test server knows no custom search attributes until told, as a fresh cluster would.
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: env.namespace ?? 'default',
+      searchAttributes: {
+        [SellerId.name]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+        [MarketplaceStatus.name]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
       },
     });
     worker = await Worker.create({
@@ -147,22 +165,16 @@ describe('the seller onboarding workflow, on the time-skipping test server', () 
     await env.sleep(day - 60_000);
     assert.equal(reminders(sellerId).length, 0, 'nothing before the first day is over');
     await env.sleep(120_000);
-    await eventually(async () => (reminders(sellerId).length === 1 ? true : undefined), {
-      what: 'reminder 1',
-    });
+    await until(() => reminders(sellerId).length === 1, 'reminder 1');
     const first = reminders(sellerId)[0]?.input;
     assert.equal(first?.to, `${sellerId}@example.test`);
     assert.equal(first?.idempotencyKey, `seller-onboarding-${sellerId}-reminder-1`);
     assert.match(JSON.stringify(first?.data), /-link-reminder-1/, 'each reminder carries a fresh link');
 
     await env.sleep(2 * day);
-    await eventually(async () => (reminders(sellerId).length === 2 ? true : undefined), {
-      what: 'reminder 2',
-    });
+    await until(() => reminders(sellerId).length === 2, 'reminder 2');
     await env.sleep(4 * day);
-    await eventually(async () => (reminders(sellerId).length === 3 ? true : undefined), {
-      what: 'reminder 3',
-    });
+    await until(() => reminders(sellerId).length === 3, 'reminder 3');
     assert.equal((await handle.query(sellerOnboardingStateQuery)).closedReason, undefined);
 
     await env.sleep(7 * day);
@@ -176,9 +188,7 @@ describe('the seller onboarding workflow, on the time-skipping test server', () 
     assert.equal(closed.closedReason, 'abandoned');
     assert.equal(closed.status, 'rejected');
     assert.equal(closed.remindersSent, 3);
-    await eventually(async () =>
-      callsFor(sellerId, 'saveSeller').some((c) => c.input.closedReason === 'abandoned') ? true : undefined,
-    );
+    await until(() => callsFor(sellerId, 'saveSeller').some((c) => c.input.closedReason === 'abandoned'));
     assert.ok(
       callsFor(sellerId, 'sendEmail').some((c) => c.input.template === 'seller-onboarding-abandoned'),
     );
@@ -227,14 +237,10 @@ describe('the seller onboarding workflow, on the time-skipping test server', () 
 
     // Stripe restricts the live seller, then re-enables it.
     await handle.signal(stripeAccountUpdatedSignal, accountEvent(sellerId, restricted));
-    await eventually(async () =>
-      callsFor(sellerId, 'setSellerProductsHidden').length === 2 ? true : undefined,
-    );
+    await until(() => callsFor(sellerId, 'setSellerProductsHidden').length === 2);
     assert.equal(callsFor(sellerId, 'saveSeller').at(-1)?.input.status, 'restricted');
     await handle.signal(stripeAccountUpdatedSignal, accountEvent(sellerId, active));
-    await eventually(async () =>
-      callsFor(sellerId, 'setSellerProductsHidden').length === 3 ? true : undefined,
-    );
+    await until(() => callsFor(sellerId, 'setSellerProductsHidden').length === 3);
     assert.deepEqual(
       callsFor(sellerId, 'setSellerProductsHidden').map((c) => c.input.hidden),
       [false, true, false],
@@ -302,5 +308,11 @@ describe('the seller onboarding workflow, on the time-skipping test server', () 
 
     const again = await latest.executeUpdate(onboardingLinkUpdate);
     assert.equal(again.created, false);
+
+    // The first run's history (start, update, signals, continue-as-new) replays on today's code.
+    const history = await env.client.workflow
+      .getHandle(sellerOnboardingWorkflowId(sellerId), firstRun)
+      .fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history);
   });
 });

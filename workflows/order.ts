@@ -199,9 +199,9 @@ export async function orderWorkflow(input: PlaceOrderInput): Promise<OrderState>
     await act.reserveStock({ holdId: input.orderId, lines: state.lines });
     saga.add(() => undo.releaseStock({ holdId: input.orderId, skus }));
     state.holdExpiresAt = new Date(Date.now() + input.holdSeconds * 1000).toISOString();
-    await moveTo('awaiting_payment');
 
-    // 4. Authorize: at once if the caller gave a payment method, else via the storefront's payment step.
+    // 4. Authorize: at once if the caller gave a payment method, else via the storefront's payment step,
+    // whose handlers are in place before the order says it awaits payment.
     const pay = new OrderPayment(
       input.orderId,
       input.customerId,
@@ -211,6 +211,7 @@ export async function orderWorkflow(input: PlaceOrderInput): Promise<OrderState>
     payment = pay;
     saga.add(() => pay.voidAll());
     pay.listen((outcome) => (state.payment = outcome));
+    await moveTo('awaiting_payment');
     if (input.paymentMethodId) state.payment = await pay.submit(input.paymentMethodId);
     const paid = await condition(() => pay.done() || !!cancelRequested, input.holdSeconds * 1000);
     stopIfCancelled();

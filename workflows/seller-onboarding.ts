@@ -82,6 +82,8 @@ export async function sellerOnboardingWorkflow(
   const events: AccountUpdatedEvent[] = [];
   const notices: Notice[] = [];
   let savedRevision = carried ? state.revision : -1;
+  // Everything that follows from a revision (document, product visibility, mail) is done.
+  let settledRevision = savedRevision;
   let eventsThisRun = 0;
   let searchStatus = '';
 
@@ -130,7 +132,7 @@ export async function sellerOnboardingWorkflow(
       );
       changed();
       const target = state.revision;
-      await condition(() => savedRevision >= target);
+      await condition(() => settledRevision >= target);
       return state;
     },
     {
@@ -175,6 +177,7 @@ export async function sellerOnboardingWorkflow(
 
   /** Brings the world in line with the state: seller document, product visibility, search attributes, mail. */
   async function settle() {
+    const revision = state.revision;
     if (savedRevision !== state.revision) {
       const target = state.revision;
       await act.saveSeller({
@@ -215,6 +218,7 @@ export async function sellerOnboardingWorkflow(
       });
       notices.shift();
     }
+    settledRevision = Math.max(settledRevision, revision);
   }
 
   async function freshLink(attempt: string): Promise<string> {
