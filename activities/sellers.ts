@@ -4,6 +4,7 @@ import { ProductCache } from '../catalog/product-cache';
 import { pauseSellerProducts } from '../catalog/products';
 import type { Collections, SellerDoc } from '../integrations/collections';
 import type { RedisClient } from '../integrations/redis';
+import { publishCatalogChanges } from '../search/stock-change-feed';
 
 export interface CreateConnectedAccountInput {
   sellerId: string;
@@ -109,7 +110,10 @@ export function createSellerActivities(deps: {
       sellerId: string;
       hidden: boolean;
     }): Promise<{ changed: number }> {
-      return { changed: await pauseSellerProducts(collections, cache, input.sellerId, input.hidden, now()) };
+      const changed = await pauseSellerProducts(collections, cache, input.sellerId, input.hidden, now());
+      // Tell the search indexer at once rather than waiting for its safety-net scan.
+      await publishCatalogChanges(deps.redis, changed);
+      return { changed: changed.length };
     },
   };
 }

@@ -1,5 +1,10 @@
-import type { AnyBulkWriteOperation } from 'mongodb';
-import type { Collections, StockEntryKind, StockLedgerEntry } from '../integrations/collections';
+import { MongoBulkWriteError, type AnyBulkWriteOperation } from 'mongodb';
+import {
+  isDuplicateKeyError,
+  type Collections,
+  type StockEntryKind,
+  type StockLedgerEntry,
+} from '../integrations/collections';
 import type { Allocation } from '../integrations/stock-counters';
 
 // Entries are keyed by (kind, hold, sku, warehouse): writing the same fact twice is a no-op, so the ledger
@@ -47,7 +52,18 @@ export async function appendLedger(c: Collections, entries: StockLedgerEntry[]):
   const ops: AnyBulkWriteOperation<StockLedgerEntry>[] = entries.map(({ _id, ...fields }) => ({
     updateOne: { filter: { _id }, update: { $setOnInsert: fields }, upsert: true },
   }));
-  await c.stockLedger.bulkWrite(ops, { ordered: false });
+  try {
+    await c.stockLedger.bulkWrite(ops, { ordered: false });
+  } catch (error) {
+    // Two writers upserting the same entry at once: the loser's duplicate-key error means "already there".
+    if (!onlyDuplicates(error)) throw error;
+  }
+}
+
+function onlyDuplicates(error: unknown): boolean {
+  if (!(error instanceof MongoBulkWriteError)) return isDuplicateKeyError(error);
+  const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  return errors.length > 0 && errors.every((e) => (e as { code?: number }).code === 11000);
 }
 
 /** Available units per SKU and warehouse, as the ledger says: the truth Redis is rebuilt from. */

@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { productList, productReads } from './catalog-reads';
 import { openBenchContext, type BenchContext } from './context';
 import { memory } from './memory';
+import { searchBenchRows } from './search-bench';
 import { stockReservations } from './stock-reservations';
 import { markdownTable, type Row } from './table';
 
@@ -12,6 +13,17 @@ const measurements: { name: string; measure: (ctx: BenchContext) => Promise<Row[
   { name: 'product reads', measure: productReads },
   { name: 'product list', measure: productList },
   { name: 'stock reservations', measure: stockReservations },
+  // Search builds (or reuses) a 100,000-product catalog of its own; the first run takes a few minutes.
+  {
+    name: 'search (100k products)',
+    measure: async () =>
+      (await searchBenchRows()).map((row) => ({
+        measurement: row.measurement,
+        ours: row.ours,
+        baseline: row.baseline,
+        baselineIs: row.note ?? '',
+      })),
+  },
 ];
 
 async function main(): Promise<void> {

@@ -99,7 +99,7 @@ export async function pauseSellerProducts(
   sellerId: string,
   paused: boolean,
   now = new Date(),
-): Promise<number> {
+): Promise<string[]> {
   const affected = await c.products.find({ sellerId, sellerPaused: !paused }).toArray();
   let raced = 0;
   for (const product of affected) {
@@ -112,5 +112,5 @@ export async function pauseSellerProducts(
   }
   // An edit raced with us: fail so the caller (an activity) retries and catches the new version.
   if (raced > 0) throw new Error(`${raced} products of ${sellerId} changed while pausing; retry`);
-  return affected.length;
+  return affected.map((product) => product._id);
 }

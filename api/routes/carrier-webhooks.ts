@@ -1,4 +1,5 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { WebhookPayloadError } from '../../integrations/carriers/carrier';
@@ -73,9 +74,14 @@ export function carrierWebhooksRouter(services: Services, registry: OpenAPIRegis
         throw error;
       }
       if (shipment.kind === 'outbound') {
-        await temporal.workflow
-          .getHandle(sellerFulfillmentWorkflowId(shipment.orderId, shipment.sellerId))
-          .signal(carrierEventSignal, { eventId: event.eventId, status: event.status });
+        try {
+          await temporal.workflow
+            .getHandle(sellerFulfillmentWorkflowId(shipment.orderId, shipment.sellerId))
+            .signal(carrierEventSignal, { eventId: event.eventId, status: event.status });
+        } catch (error) {
+          // A late event for a sub-order that has already finished (delivered) changes nothing.
+          if (!(error instanceof WorkflowNotFoundError)) throw error;
+        }
       }
       res.json({ received: true });
     },

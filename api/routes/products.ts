@@ -13,6 +13,7 @@ import {
 } from '../../catalog/products';
 import type { ProductDoc } from '../../integrations/collections';
 import type { Services } from '../../integrations/services';
+import { publishCatalogChanges } from '../../search/stock-change-feed';
 import { owns, principalOf, requireRole } from '../auth/principal';
 import type { Principal } from '../auth/tokens';
 import { problemResponses } from '../openapi-registry';
@@ -206,6 +207,7 @@ export function productsRouter(services: Services, registry: OpenAPIRegistry): R
         ...body,
         sellerPaused: false,
       });
+      await publishCatalogChanges(redis, [product._id]);
       res
         .status(201)
         .set('ETag', `"${product.version}"`)
@@ -251,6 +253,7 @@ export function productsRouter(services: Services, registry: OpenAPIRegistry): R
       }
       try {
         const updated = await updateProduct(collections, cache, id, version, body);
+        await publishCatalogChanges(redis, [id]);
         res.set('ETag', `"${updated.version}"`).json(await view(updated));
       } catch (error) {
         if (error instanceof VersionConflictError) {
