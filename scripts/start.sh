@@ -4,7 +4,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-# shellcheck source=stack/lib.sh
+# shellcheck source-path=SCRIPTDIR source=stack/lib.sh
 source scripts/stack/lib.sh
 
 began=$SECONDS
