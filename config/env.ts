@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDaysByCategory, type ReturnPolicy } from '../domain/return-window';
 
 // Every setting defaults to the embedded local stack, so a fresh clone runs with no configuration; pointing
 // at Temporal Cloud, a MongoDB replica set or an OpenSearch cluster is a matter of environment only.
@@ -85,6 +86,20 @@ const envSchema = z.object({
   OPS_PASSWORD: z.string().min(8).default('ops-password'),
 
   RESERVATION_HOLD_SECONDS: z.coerce.number().int().positive().default(900),
+
+  RETURN_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+  // Per-category overrides, e.g. "electronics=14,food=0".
+  RETURN_WINDOW_DAYS_BY_CATEGORY: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const parsed = parseDaysByCategory(text);
+      if (typeof parsed === 'string') {
+        ctx.addIssue({ code: 'custom', message: parsed });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -109,4 +124,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     );
   }
   return env;
+}
+
+export function returnPolicyOf(env: Env): ReturnPolicy {
+  return { defaultDays: env.RETURN_WINDOW_DAYS, daysByCategory: env.RETURN_WINDOW_DAYS_BY_CATEGORY };
 }

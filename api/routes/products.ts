@@ -21,6 +21,7 @@ import { HttpProblem } from '../problem';
 import { parseParams, validBody } from '../validation';
 import { newProductId, productIdPattern } from '../product-ids';
 import { moneySchema, skuSchema } from '../schemas';
+import { productView } from '../schemas-product';
 import { noteProductView } from '../../search/recently-viewed';
 import { productSearchHandler, wantsSearch } from './search';
 
@@ -73,33 +74,6 @@ export const productPatchBody = z
   .strict()
   .refine((value) => Object.keys(value).length > 0, 'send at least one field to change')
   .openapi('ProductPatch');
-
-export const productView = z
-  .object({
-    productId: z.string(),
-    sellerId: z.string(),
-    title: z.string(),
-    description: z.string(),
-    category: z.string(),
-    brand: z.string().optional(),
-    attributes: z.record(z.string(), z.string()),
-    mediaUrls: z.array(z.string()),
-    price: moneySchema,
-    skus: z.array(
-      z.object({
-        sku: z.string(),
-        attributes: z.record(z.string(), z.string()),
-        price: moneySchema.optional(),
-        available: z.number().int(),
-      }),
-    ),
-    status: z.enum(['draft', 'active', 'archived']),
-    inStock: z.boolean(),
-    version: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('Product');
 
 const listQueryBase = z.object({
   category: category.optional(),

@@ -12,7 +12,7 @@ import { principalOf, requireRole } from '../auth/principal';
 import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';
 import { productIdPattern } from '../product-ids';
-import { moneySchema } from '../schemas';
+import { productView } from '../schemas-product';
 import { parseParams } from '../validation';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a lowercase slug');
@@ -56,31 +56,12 @@ export function wantsSearch(query: Request['query']): boolean {
   return searchOnly.some((name) => query[name] !== undefined);
 }
 
-const shelfItem = z
-  .object({
-    productId: z.string(),
-    sellerId: z.string(),
-    title: z.string(),
-    description: z.string(),
-    category: z.string(),
-    brand: z.string().optional(),
-    attributes: z.record(z.string(), z.string()),
-    mediaUrls: z.array(z.string()),
-    price: moneySchema,
-    skus: z.array(
-      z.object({
-        sku: z.string(),
-        attributes: z.record(z.string(), z.string()),
-        price: moneySchema.optional(),
-        available: z.number().int(),
-      }),
-    ),
+const shelfItem = productView
+  .omit({ status: true })
+  .extend({
     inStock: z.boolean().openapi({ description: 'From the live stock counters at answer time' }),
     rating: z.number(),
     ratingCount: z.number().int(),
-    version: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
   })
   .openapi('ShelfItem');
 
