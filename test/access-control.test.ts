@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { ensureOpsAccount } from '../api/auth/accounts';
 import type { Services } from '../integrations/services';
-import type { Account } from './support/accounts';
+import { opsAuth, type Account } from './support/accounts';
+import { testShipTo } from './support/addresses';
 import { stockedProduct } from './support/catalog';
 import { call, type JsonResponse } from './support/http';
 import {
@@ -174,13 +174,7 @@ describe("nobody reaches another party's resources", () => {
       signUp('buyer1', 'buyer'),
       signUp('buyer2', 'buyer'),
     ]);
-    await ensureOpsAccount(services.collections, services.env);
-    const ops = await call<{ token: string }>(api.baseUrl, 'POST', '/auth/login', {
-      body: { email: services.env.OPS_EMAIL, password: services.env.OPS_PASSWORD },
-      headers: { 'x-forwarded-for': clientIp() },
-    });
-    assert.equal(ops.status, 200, JSON.stringify(ops.body));
-    actors.set('ops', { authorization: `Bearer ${ops.body.token}` });
+    actors.set('ops', await opsAuth(api.baseUrl, services));
 
     skuB = uniqueId('SKU').toUpperCase();
     activeB = await createAs('sellerB', 'active', skuB);
@@ -191,14 +185,7 @@ describe("nobody reaches another party's resources", () => {
     const placed = await call<{ orderId: string }>(api.baseUrl, 'POST', '/orders', {
       body: {
         lines: [{ sku, quantity: 1 }],
-        shipTo: {
-          name: 'Buyer One',
-          line1: '1 Main St',
-          city: 'Austin',
-          region: 'TX',
-          postalCode: '78701',
-          country: 'US',
-        },
+        shipTo: testShipTo,
       },
       headers: { ...as('buyer1'), 'idempotency-key': uniqueId('key') },
     });

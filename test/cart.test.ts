@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { createActivities } from '../activities';
-import { ensureOpsAccount } from '../api/auth/accounts';
 import { buyerCartId } from '../cart/cart-ids';
 import { CartStore, cartKey } from '../cart/cart-store';
 import { cartForCheckout, clearCart } from '../cart/checkout-cart';
@@ -9,10 +8,10 @@ import { ProductCache } from '../catalog/product-cache';
 import { createProduct, updateProduct } from '../catalog/products';
 import type { Money } from '../domain/money';
 import type { Services } from '../integrations/services';
-import { register, type Account } from './support/accounts';
+import { opsAuth, register, type Account } from './support/accounts';
 import { stockedProduct } from './support/catalog';
 import { call, type JsonResponse } from './support/http';
-import { connectTestServices, startApi, testEnv, uniqueId, type RunningApi } from './support/services';
+import { connectTestServices, startApi, uniqueId, type RunningApi } from './support/services';
 
 interface CartLine {
   sku: string;
@@ -61,13 +60,7 @@ describe('the cart, through the API on the real stack', () => {
     services = await connectTestServices();
     api = await startApi(services);
     buyer = await register(api.baseUrl, 'buyer');
-    const env = testEnv();
-    await ensureOpsAccount(services.collections, env);
-    const login = await call<{ token: string }>(api.baseUrl, 'POST', '/auth/login', {
-      body: { email: env.OPS_EMAIL, password: env.OPS_PASSWORD },
-    });
-    assert.equal(login.status, 200);
-    ops = { authorization: `Bearer ${login.body.token}` };
+    ops = await opsAuth(api.baseUrl, services);
   });
 
   after(async () => {

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createNotificationActivities } from '../activities/notifications';
-import { ensureOpsAccount } from '../api/auth/accounts';
 import { createEmailSender } from '../integrations/email';
 import type { Services } from '../integrations/services';
 import { createSmsSender } from '../integrations/sms';
-import { register } from './support/accounts';
+import { opsAuth, register } from './support/accounts';
 import { call } from './support/http';
 import { startRecordingServer, type RecordingServer } from './support/recording-server';
 import { connectTestServices, startApi, testEnv, uniqueId, type RunningApi } from './support/services';
@@ -157,12 +156,7 @@ describe('notifications through the official SendGrid and Twilio clients, or the
 
     const api: RunningApi = await startApi(services);
     try {
-      const env = testEnv();
-      await ensureOpsAccount(services.collections, env);
-      const login = await call<{ token: string }>(api.baseUrl, 'POST', '/auth/login', {
-        body: { email: env.OPS_EMAIL, password: env.OPS_PASSWORD },
-      });
-      const ops = { authorization: `Bearer ${login.body.token}` };
+      const ops = await opsAuth(api.baseUrl, services);
       const page = await call<{ items: Array<{ id: string; template: string }>; total: number }>(
         api.baseUrl,
         'GET',

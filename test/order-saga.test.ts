@@ -6,15 +6,7 @@ import type { Services } from '../integrations/services';
 import { orderWorkflowId, type OrderState, type PlaceOrderInput } from '../workflows/order-definitions';
 import { stockedProduct } from './support/catalog';
 import { connectTestServices, startWorker, uniqueId, type RunningWorker } from './support/services';
-
-const shipTo = {
-  name: 'Ada',
-  line1: '1 Main St',
-  city: 'Austin',
-  region: 'TX',
-  postalCode: '78701',
-  country: 'US',
-};
+import { testShipTo as shipTo } from './support/addresses';
 
 /** The saga's steps in order, and what each one failing must leave behind. */
 const steps = ['priceLines', 'recordOrder', 'fraudSignals', 'reserveStock', 'authorizePayment'] as const;

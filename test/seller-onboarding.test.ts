@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ensureOpsAccount } from '../api/auth/accounts';
 import type { Services } from '../integrations/services';
-import { register, type Account } from './support/accounts';
+import { opsAuth, register, type Account } from './support/accounts';
 import { call } from './support/http';
 import {
   connectTestServices,
   eventually,
   startApi,
   startWorker,
-  testEnv,
   uniqueId,
   type RunningApi,
   type RunningWorker,
@@ -64,13 +62,7 @@ describe('seller onboarding through the API, Stripe (stripe-mock), signed webhoo
     services = await connectTestServices();
     worker = await startWorker(services);
     api = await startApi(services);
-    const env = testEnv();
-    await ensureOpsAccount(services.collections, env);
-    const login = await call<{ token: string }>(api.baseUrl, 'POST', '/auth/login', {
-      body: { email: env.OPS_EMAIL, password: env.OPS_PASSWORD },
-    });
-    assert.equal(login.status, 200);
-    ops = { authorization: `Bearer ${login.body.token}` };
+    ops = await opsAuth(api.baseUrl, services);
   });
 
   after(async () => {

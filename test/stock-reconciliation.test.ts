@@ -5,9 +5,9 @@ import type { Redis } from 'ioredis';
 import { createActivities } from '../activities';
 import type { ReconciliationReport } from '../activities/stock-reconciliation';
 import { ledgerBalances } from '../activities/stock-ledger';
-import { ensureOpsAccount } from '../api/auth/accounts';
 import type { Services } from '../integrations/services';
 import { stockKey } from '../integrations/stock-counters';
+import { opsAuth } from './support/accounts';
 import { call } from './support/http';
 import {
   connectTestServices,
@@ -103,13 +103,7 @@ describe('stock reconciliation: Redis is a cache the ledger can always rebuild',
     activities = createActivities(services);
     worker = await startWorker(services);
     api = await startApi(services);
-    await ensureOpsAccount(services.collections, services.env);
-    const ops = await call<{ token: string }>(api.baseUrl, 'POST', '/auth/login', {
-      body: { email: services.env.OPS_EMAIL, password: services.env.OPS_PASSWORD },
-      headers: { 'x-forwarded-for': clientIp() },
-    });
-    assert.equal(ops.status, 200, JSON.stringify(ops.body));
-    auth.ops = { authorization: `Bearer ${ops.body.token}` };
+    auth.ops = await opsAuth(api.baseUrl, services);
     auth.seller = await signUp('seller');
     auth.buyer = await signUp('buyer');
   });

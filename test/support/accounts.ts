@@ -1,6 +1,13 @@
 import { randomInt } from 'node:crypto';
+import { ensureOpsAccount } from '../../api/auth/accounts';
+import type { Services } from '../../integrations/services';
 import { call } from './http';
 import { uniqueId } from './services';
+
+// Each test account signs up and logs in from its own address, so the suite never trips per-IP limits.
+function clientAddress(): string {
+  return `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+}
 
 export interface Account {
   token: string;
@@ -21,8 +28,7 @@ export async function register(baseUrl: string, role: 'buyer' | 'seller'): Promi
     '/auth/register',
     {
       body: { email, password, role, name: `Test ${role}` },
-      // Each test account signs up from its own address, so the suite never trips the per-IP sign-up limit.
-      headers: { 'x-forwarded-for': `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}` },
+      headers: { 'x-forwarded-for': clientAddress() },
     },
   );
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
@@ -32,4 +38,16 @@ export async function register(baseUrl: string, role: 'buyer' | 'seller'): Promi
     password,
     auth: { authorization: `Bearer ${res.body.token}` },
   };
+}
+
+/** The staff account the API (re)creates at start, logged in: headers for ops-only endpoints. */
+export async function opsAuth(baseUrl: string, services: Services): Promise<Record<string, string>> {
+  await ensureOpsAccount(services.collections, services.env);
+  const login = await call<{ token: string }>(baseUrl, 'POST', '/auth/login', {
+    body: { email: services.env.OPS_EMAIL, password: services.env.OPS_PASSWORD },
+    headers: { 'x-forwarded-for': clientAddress() },
+  });
+  if (login.status !== 200)
+    throw new Error(`ops login failed: ${login.status} ${JSON.stringify(login.body)}`);
+  return { authorization: `Bearer ${login.body.token}` };
 }
