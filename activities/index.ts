@@ -1,4 +1,6 @@
 import type Stripe from 'stripe';
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import type { Collections } from '../integrations/collections';
 import type { StockCounters } from '../integrations/stock-counters';
 import { createInventoryActivities } from './inventory';
@@ -17,6 +19,14 @@ import { createEmailSender, type EmailSender } from '../integrations/email';
 import { createSmsSender, type SmsSender } from '../integrations/sms';
 import { createNotificationActivities } from './notifications';
 import { createSellerActivities } from './sellers';
+import { createRefundActivities } from './refunds';
+import { createReturnActivities } from './returns';
+import { createFlashSaleActivities } from './flash-sales';
+import { createSellerLedgerActivities } from './seller-ledger';
+import { createPayoutActivities } from './payouts';
+import { createPayoutSchedules } from './payout-schedules';
+import { returnPolicyOf } from '../config/env';
+import { defaultReturnPolicy } from '../domain/return-window';
 
 export interface ActivityDeps {
   collections: Collections;
@@ -30,6 +40,8 @@ export interface ActivityDeps {
   /** Tests inject senders; otherwise they are built from env. */
   email?: EmailSender;
   sms?: SmsSender;
+  /** Creates payout schedules; Services carries it. */
+  temporal?: Client;
 }
 
 /** Every activity the workers register, closed over real clients; workflows see only this type. */
@@ -43,7 +55,16 @@ export function createActivities(deps: ActivityDeps) {
       onStockChanged: (skus) => publishStockChanges(deps.redis, skus),
     }),
     ...createOrderActivities({ collections: deps.collections, now }),
+    ...createFlashSaleActivities({
+      counters: deps.counters,
+      collections: deps.collections,
+      redis: deps.redis,
+      now,
+      onStockChanged: (skus) => publishStockChanges(deps.redis, skus),
+    }),
     ...createPaymentActivities({ stripe: deps.stripe }),
+    ...createRefundActivities({ stripe: deps.stripe }),
+    ...createReturnActivities({ collections: deps.collections, now }),
     ...createStockReconciliationActivities({ ...deps, now }),
     ...createSubOrderActivities({ collections: deps.collections, now }),
     ...createFraudSignalActivities({ collections: deps.collections, redis: deps.redis, now }),
@@ -55,6 +76,24 @@ export function createActivities(deps: ActivityDeps) {
       now,
     }),
     ...createSellerActivities({ collections: deps.collections, redis: deps.redis, stripe: deps.stripe, now }),
+    ...createSellerLedgerActivities({ collections: deps.collections, now }),
+    ...createPayoutActivities({
+      collections: deps.collections,
+      stripe: deps.stripe,
+      policy: deps.env ? returnPolicyOf(deps.env) : defaultReturnPolicy,
+      now,
+    }),
+    async ensurePayoutSchedule(input: { sellerId: string }): Promise<{ created: boolean }> {
+      if (!deps.temporal || !deps.env) {
+        throw ApplicationFailure.nonRetryable('no Temporal client to create schedules', 'NotConfigured');
+      }
+      const schedules = createPayoutSchedules({
+        collections: deps.collections,
+        temporal: deps.temporal,
+        taskQueue: deps.env.TEMPORAL_TASK_QUEUE,
+      });
+      return schedules.ensurePayoutSchedule(input);
+    },
     ...createShippingActivities({
       carrier: deps.carrier,
       collections: deps.collections,

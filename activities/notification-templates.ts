@@ -19,6 +19,41 @@ function formatMoney({ amount, currency }: Money): string {
 const template = <D>(render: (data: D) => RenderedMessage) => render;
 
 export const notificationTemplates = {
+  'return-requested': template((d: { returnId: string; orderId: string; dueBy: string }) => ({
+    subject: `Return ${d.returnId} requested on order ${d.orderId}`,
+    text: `A buyer asked to return items of order ${d.orderId}. Approve or reject return ${d.returnId} by ${d.dueBy}, or the marketplace decides.`,
+    sms: `Return ${d.returnId} requested; decide by ${d.dueBy}.`,
+  })),
+  'return-approved': template((d: { returnId: string; labelUrl: string; trackingNumber: string }) => ({
+    subject: `Return ${d.returnId} approved`,
+    text: `Your return ${d.returnId} is approved. Print the prepaid label ${d.labelUrl} (tracking ${d.trackingNumber}) and send the items back.`,
+    sms: `Return ${d.returnId} approved. Label: ${d.labelUrl}`,
+  })),
+  'return-rejected': template((d: { returnId: string; reason: string }) => ({
+    subject: `Return ${d.returnId} declined`,
+    text: `Your return ${d.returnId} was declined: ${d.reason}`,
+    sms: `Return ${d.returnId} declined: ${d.reason}`,
+  })),
+  'return-escalated': template((d: { returnId: string; step: string }) => ({
+    subject: `Return ${d.returnId} passed to the marketplace`,
+    text: `The ${d.step} on return ${d.returnId} was not made in time, so the marketplace team now decides it.`,
+    sms: `Return ${d.returnId}: ${d.step} passed to the marketplace.`,
+  })),
+  'return-received': template((d: { returnId: string; orderId: string }) => ({
+    subject: `Return ${d.returnId} arrived`,
+    text: `The parcel for return ${d.returnId} (order ${d.orderId}) was delivered to you. Inspect it and record what you accept.`,
+    sms: `Return ${d.returnId} arrived; please inspect it.`,
+  })),
+  'return-refunded': template((d: { returnId: string; amount: Money }) => ({
+    subject: `Return ${d.returnId} refunded`,
+    text: `Return ${d.returnId} is complete: ${formatMoney(d.amount)} goes back to the original payment method.`,
+    sms: `Return ${d.returnId} refunded: ${formatMoney(d.amount)}.`,
+  })),
+  'return-closed': template((d: { returnId: string; reason: string }) => ({
+    subject: `Return ${d.returnId} closed`,
+    text: `Return ${d.returnId} was closed without a refund: ${d.reason}`,
+    sms: `Return ${d.returnId} closed: ${d.reason}`,
+  })),
   'order-confirmed': template((d: { orderId: string; total: Money }) => ({
     subject: `Order ${d.orderId} confirmed`,
     text: `Thank you! Your order ${d.orderId} for ${formatMoney(d.total)} is confirmed.`,

@@ -2,7 +2,7 @@ import type { CarrierAdapter, Label } from '../integrations/carriers/carrier';
 import type { Collections, ShippingAddress } from '../integrations/collections';
 
 /** Where sellers ship from until seller addresses are part of onboarding. */
-const defaultOrigin: ShippingAddress = {
+export const defaultOrigin: ShippingAddress = {
   name: 'Marketplace fulfilment',
   line1: '1 Warehouse Way',
   city: 'Reno',

@@ -1,23 +1,30 @@
-import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import express, { type Express } from 'express';
 import { mergeGuestCartOnLogin } from '../cart/guest-cart-merge';
 import type { Services } from '../integrations/services';
 import { authenticate } from './auth/principal';
+import { openApiDocument } from './openapi-document';
 import { createRegistry } from './openapi-registry';
 import { notFound, problemHandler } from './problem';
 import { authRouter } from './routes/auth';
 import { carrierWebhooksRouter } from './routes/carrier-webhooks';
 import { paymentsRouter } from './routes/payments';
 import { sellerOrdersRouter } from './routes/seller-orders';
+import { returnsRouter } from './routes/returns';
+import { sellerReturnsRouter } from './routes/seller-returns';
 import { cartRouter } from './routes/cart';
+import { flashSalesRouter } from './routes/flash-sales';
 import { healthRouter } from './routes/health';
 import { ordersRouter } from './routes/orders';
 import { productsRouter } from './routes/products';
 import { searchRouter } from './routes/search';
 import { promotionsRouter } from './routes/promotions';
+import { reviewsRouter } from './routes/reviews';
+import { vendorDashboardRouter } from './routes/vendor-dashboard';
 import { stockRouter } from './routes/stock';
 import { outboxRouter } from './routes/outbox';
 import { sellersRouter } from './routes/sellers';
+import { payoutsRouter } from './routes/payouts';
+import { commissionRulesRouter } from './routes/commission-rules';
 import { stripeWebhooksRouter } from './routes/stripe-webhooks';
 
 export interface AppOptions {
@@ -43,17 +50,23 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(stockRouter(services, registry));
   app.use(ordersRouter(services, registry));
   app.use(sellersRouter(services, registry));
+  app.use(payoutsRouter(services, registry));
+  app.use(commissionRulesRouter(services, registry));
   app.use(outboxRouter(services, registry));
   app.use(paymentsRouter(services, registry));
   app.use(sellerOrdersRouter(services, registry));
+  app.use(returnsRouter(services, registry));
+  app.use(sellerReturnsRouter(services, registry));
   app.use(cartRouter(services, registry));
   app.use(promotionsRouter(services, registry));
+  app.use(flashSalesRouter(services, registry));
+  app.use(reviewsRouter(services, registry));
+  app.use(vendorDashboardRouter(services, registry));
 
-  const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
-    openapi: '3.1.0',
-    info: { title: 'Marketplace API', version: '0.1.0' },
-    servers: [{ url: services.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${services.env.PORT}` }],
-  });
+  const document = openApiDocument(
+    registry,
+    services.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${services.env.PORT}`,
+  );
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });

@@ -8,6 +8,8 @@ extendZodWithOpenApi(z);
 export function createRegistry(): OpenAPIRegistry {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  // Referenced by the middleware problems every operation shares (openapi-document.ts).
+  registry.register('Problem', problemSchema);
   return registry;
 }
 

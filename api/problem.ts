@@ -59,6 +59,11 @@ export function problemHandler(log: (error: unknown) => void): ErrorRequestHandl
       sendProblem(res, 415, 'unsupported-encoding', 'Unsupported body encoding');
       return;
     }
+    // The router decodes path parameters before any route runs; a broken %-escape is the client's.
+    if (error instanceof URIError) {
+      sendProblem(res, 400, 'malformed-url', 'The URL has an invalid percent-encoding');
+      return;
+    }
     if (parserError.expose && parserError.status && parserError.status < 500) {
       sendProblem(res, parserError.status, 'bad-request', 'Bad request');
       return;

@@ -23,6 +23,8 @@ export const productView = z
     ),
     status: z.enum(['draft', 'active', 'archived']),
     inStock: z.boolean(),
+    rating: z.number().openapi({ description: 'Mean of the visible reviews (0 when none)' }),
+    ratingCount: z.number().int(),
     version: z.number().int(),
     createdAt: z.string(),
     updatedAt: z.string(),

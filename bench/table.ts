@@ -1,6 +1,6 @@
 // One row of the bench table: our figure next to a baseline measured in the same run on the same machine.
 
-export type Unit = 'ms' | 'req/s' | 'ops/s' | 'MB';
+export type Unit = 'ms' | 'req/s' | 'ops/s' | 'MB' | 'orders/s' | 'workflows/s' | 'events';
 
 export interface Figure {
   value: number;
@@ -22,7 +22,7 @@ function show(figure: Figure | string): string {
   if (typeof figure === 'string') return figure;
   const { value, unit } = figure;
   if (!Number.isFinite(value)) return 'n/a';
-  const digits = unit === 'ms' ? (value < 10 ? 2 : 1) : 0;
+  const digits = unit === 'ms' ? (value < 10 ? 2 : 1) : unit === 'orders/s' || unit === 'workflows/s' ? 1 : 0;
   return `${value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${unit}`;
 }
 

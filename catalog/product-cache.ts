@@ -20,7 +20,7 @@ function key(productId: string): string {
 type Cached = Omit<ProductDoc, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
 
 export class ProductCache {
-  constructor(private readonly redis: RedisClient) {}
+  constructor(readonly redis: RedisClient) {}
 
   async get(productId: string): Promise<ProductDoc | undefined> {
     const raw = await this.redis.hget(key(productId), 'doc');

@@ -1,4 +1,5 @@
 import type { Collections, ProductDoc } from '../integrations/collections';
+import { withProductWriteLock } from './product-write-lock';
 import type { ProductCache } from './product-cache';
 
 export type NewProduct = Omit<ProductDoc, 'version' | 'createdAt' | 'updatedAt'>;
@@ -67,16 +68,18 @@ export async function updateProduct(
   changes: ProductChanges,
   now = new Date(),
 ): Promise<ProductDoc> {
-  const result = await c.products.updateOne(
-    { _id: productId, version: expectedVersion },
-    { $set: { ...changes, version: expectedVersion + 1, updatedAt: now } },
-  );
-  if (result.matchedCount === 0)
-    throw new VersionConflictError(`product ${productId} changed since version ${expectedVersion}`);
-  const updated = await c.products.findOne({ _id: productId });
-  if (!updated) throw new VersionConflictError(`product ${productId} vanished`);
-  await cache.put(updated);
-  return updated;
+  return withProductWriteLock(cache.redis, productId, async () => {
+    const result = await c.products.updateOne(
+      { _id: productId, version: expectedVersion },
+      { $set: { ...changes, version: expectedVersion + 1, updatedAt: now } },
+    );
+    if (result.matchedCount === 0)
+      throw new VersionConflictError(`product ${productId} changed since version ${expectedVersion}`);
+    const updated = await c.products.findOne({ _id: productId });
+    if (!updated) throw new VersionConflictError(`product ${productId} vanished`);
+    await cache.put(updated);
+    return updated;
+  });
 }
 
 /** Reads through the cache; a miss loads from the database and fills the cache. */
@@ -103,9 +106,11 @@ export async function pauseSellerProducts(
   const affected = await c.products.find({ sellerId, sellerPaused: !paused }).toArray();
   let raced = 0;
   for (const product of affected) {
-    const result = await c.products.updateOne(
-      { _id: product._id, version: product.version },
-      { $set: { sellerPaused: paused, version: product.version + 1, updatedAt: now } },
+    const result = await withProductWriteLock(cache.redis, product._id, () =>
+      c.products.updateOne(
+        { _id: product._id, version: product.version },
+        { $set: { sellerPaused: paused, version: product.version + 1, updatedAt: now } },
+      ),
     );
     if (result.matchedCount === 0) raced += 1;
     await cache.forget(product._id);

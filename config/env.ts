@@ -87,6 +87,11 @@ const envSchema = z.object({
 
   RESERVATION_HOLD_SECONDS: z.coerce.number().int().positive().default(900),
 
+  // How long a return waits on the seller's decision and inspection (then ops takes over) and on the buyer's
+  // parcel (then it closes).
+  RETURN_SELLER_DECISION_SECONDS: z.coerce.number().int().positive().default(259_200), // 3 days
+  RETURN_INSPECTION_SECONDS: z.coerce.number().int().positive().default(604_800), // 7 days
+  RETURN_SHIP_BACK_SECONDS: z.coerce.number().int().positive().default(1_209_600), // 14 days
   RETURN_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(30),
   // Per-category overrides, e.g. "electronics=14,food=0".
   RETURN_WINDOW_DAYS_BY_CATEGORY: z

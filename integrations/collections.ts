@@ -3,6 +3,9 @@ import type { Money } from '../domain/money';
 import type { OrderStatus } from '../domain/order-status';
 import type { SubOrderStatus } from '../domain/sub-order-status';
 import type { PricedLine } from '../domain/order-lines';
+import type { CommissionRule } from '../domain/commission';
+import type { SellerLedgerEntry } from '../domain/seller-ledger';
+import type { ReturnStatus } from '../domain/return-status';
 
 // The documents each collection holds. Orders are projections written only by their own workflow; ledgers
 // are append-only with a unique _id per entry, so a retried activity inserts nothing twice.
@@ -226,6 +229,93 @@ export interface WebhookEventDoc {
   receivedAt: Date;
 }
 
+export type { ReturnStatus } from '../domain/return-status';
+/** Settled returns; any other status is "open" and holds back the seller's payout for that sub-order. */
+export { closedReturnStatuses } from '../domain/return-status';
+
+export interface ReturnLine {
+  sku: string;
+  quantity: number;
+  /** Units the seller accepted at inspection; set once inspected. */
+  acceptedQuantity?: number;
+}
+
+/** A buyer's return of items from one delivered sub-order, written only by its `return-<id>` workflow. */
+export interface ReturnDoc {
+  _id: string;
+  orderId: string;
+  sellerId: string;
+  customerId: string;
+  status: ReturnStatus;
+  lines: ReturnLine[];
+  reason: { code: string; text?: string };
+  photos: string[];
+  refund?: Money;
+  refundId?: string;
+  trackingNumber?: string;
+  carrier?: string;
+  labelUrl?: string;
+  decidedBy?: 'seller' | 'ops';
+  decisionNote?: string;
+  /** Why a return ended without a refund (not sent back, nothing accepted). */
+  closeReason?: string;
+  /** When the current human step (decision or inspection) is due before ops takes over. */
+  dueBy?: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** An entry of the append-only seller ledger (domain/seller-ledger.ts); _id is its business key. */
+export type SellerLedgerDoc = SellerLedgerEntry;
+
+/** A commission rule ops set; _id `<sellerId|*>:<category|*>`, so one rule per scope. */
+export interface CommissionRuleDoc extends CommissionRule {
+  _id: string;
+  setBy: string;
+  updatedAt: Date;
+}
+
+/** One payout run's outcome, written only by its `payout-<sellerId>-<period>` workflow. */
+export interface PayoutDoc {
+  /** The payout id, `payout-<sellerId>-<period>`. */
+  _id: string;
+  sellerId: string;
+  period: string;
+  status: 'paid' | 'skipped';
+  amount: Money;
+  reason?: string;
+  transferId?: string;
+  subOrderIds: string[];
+  asOf: Date;
+  createdAt: Date;
+}
+
+/** A seller's payout cadence; the Temporal schedule `payout-schedule-<sellerId>` follows it. */
+export interface PayoutScheduleDoc {
+  _id: string;
+  frequency: 'daily' | 'weekly';
+  updatedAt: Date;
+}
+
+/** A buyer's review of one product of one delivered order; _id derives from (order, product), so one each. */
+export interface ReviewDoc {
+  _id: string;
+  productId: string;
+  sellerId: string;
+  orderId: string;
+  customerId: string;
+  sku: string;
+  rating: number;
+  title?: string;
+  text: string;
+  authorName: string;
+  /** Set by ops moderation; hidden reviews leave the product's rating and the public list. */
+  hidden: boolean;
+  moderation?: { by: string; reason?: string; at: Date };
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 export interface Collections {
   users: Collection<UserDoc>;
   sellers: Collection<SellerDoc>;
@@ -243,6 +333,12 @@ export interface Collections {
   webhookEvents: Collection<WebhookEventDoc>;
   promotions: Collection<PromotionDoc>;
   productRecommendations: Collection<ProductRecommendationDoc>;
+  returns: Collection<ReturnDoc>;
+  sellerLedger: Collection<SellerLedgerDoc>;
+  commissionRules: Collection<CommissionRuleDoc>;
+  payouts: Collection<PayoutDoc>;
+  payoutSchedules: Collection<PayoutScheduleDoc>;
+  reviews: Collection<ReviewDoc>;
 }
 
 export function collections(db: Db): Collections {
@@ -263,6 +359,12 @@ export function collections(db: Db): Collections {
     webhookEvents: db.collection<WebhookEventDoc>('webhook_events'),
     promotions: db.collection<PromotionDoc>('promotions'),
     productRecommendations: db.collection<ProductRecommendationDoc>('product_recommendations'),
+    returns: db.collection<ReturnDoc>('returns'),
+    sellerLedger: db.collection<SellerLedgerDoc>('seller_ledger'),
+    commissionRules: db.collection<CommissionRuleDoc>('commission_rules'),
+    payouts: db.collection<PayoutDoc>('payouts'),
+    payoutSchedules: db.collection<PayoutScheduleDoc>('payout_schedules'),
+    reviews: db.collection<ReviewDoc>('reviews'),
   };
 }
 
@@ -281,6 +383,11 @@ export async function ensureIndexes(db: Db): Promise<void> {
     c.sellers.createIndex({ stripeAccountId: 1 }),
     c.subOrders.createIndex({ sellerId: 1, createdAt: -1 }),
     c.subOrders.createIndex({ orderId: 1 }),
+    c.returns.createIndex({ orderId: 1 }),
+    c.returns.createIndex({ sellerId: 1, createdAt: -1 }),
+    c.sellerLedger.createIndex({ sellerId: 1, createdAt: 1 }),
+    c.payouts.createIndex({ sellerId: 1, createdAt: -1 }),
+    c.reviews.createIndex({ productId: 1, hidden: 1, createdAt: -1 }),
   ]);
 }
 

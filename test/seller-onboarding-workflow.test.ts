@@ -23,7 +23,12 @@ import { eventually, uniqueId, workflowBundle } from './support/services';
 
 type Activities = Pick<
   MarketplaceActivities,
-  'createConnectedAccount' | 'createOnboardingLink' | 'saveSeller' | 'setSellerProductsHidden' | 'sendEmail'
+  | 'createConnectedAccount'
+  | 'createOnboardingLink'
+  | 'saveSeller'
+  | 'setSellerProductsHidden'
+  | 'sendEmail'
+  | 'ensurePayoutSchedule'
 >;
 type Call = { [K in keyof Activities]: { name: K; input: Parameters<Activities[K]>[0] } }[keyof Activities];
 
@@ -68,6 +73,10 @@ describe('the seller onboarding workflow, on the time-skipping test server', () 
     setSellerProductsHidden: (input) => {
       calls.push({ name: 'setSellerProductsHidden', input });
       return Promise.resolve({ changed: 1 });
+    },
+    ensurePayoutSchedule: (input) => {
+      calls.push({ name: 'ensurePayoutSchedule', input });
+      return Promise.resolve({ created: true });
     },
     sendEmail: (input) => {
       calls.push({ name: 'sendEmail', input });
@@ -247,6 +256,11 @@ describe('the seller onboarding workflow, on the time-skipping test server', () 
     );
     const templates = callsFor(sellerId, 'sendEmail').map((c) => c.input.template);
     assert.deepEqual(templates, ['seller-approved', 'seller-restricted', 'seller-reinstated']);
+    // The payout schedule was made when the seller first could be paid, and only then.
+    assert.deepEqual(
+      callsFor(sellerId, 'ensurePayoutSchedule').map((c) => c.input),
+      [{ sellerId }],
+    );
   });
 
   test('duplicate, stale and foreign events change nothing; a rejected seller cannot be approved', async () => {

@@ -12,6 +12,7 @@ import {
   type RunningApi,
   type RunningWorker,
 } from './support/services';
+import { payoutScheduleId } from '../workflows/payout-definitions';
 
 interface Onboarding {
   sellerId: string;
@@ -71,6 +72,10 @@ describe('seller onboarding through the API, Stripe (stripe-mock), signed webhoo
       started.map((sellerId) =>
         services.temporal.workflow.getHandle(`seller-onboarding-${sellerId}`).terminate('test finished'),
       ),
+    );
+    // So do the payout schedules that onboarding made for the sellers it let be paid.
+    await Promise.allSettled(
+      started.map((sellerId) => services.temporal.schedule.getHandle(payoutScheduleId(sellerId)).delete()),
     );
     await api.stop();
     await worker.stop();

@@ -4,3 +4,6 @@ export { stockReconciliationWorkflow } from './stock-reconciliation';
 export { boughtTogetherWorkflow } from './bought-together';
 export { sellerFulfillmentWorkflow } from './seller-fulfillment';
 export { sellerOnboardingWorkflow } from './seller-onboarding';
+export { flashSaleWorkflow } from './flash-sale';
+export { sellerPayoutWorkflow } from './seller-payout';
+export { returnWorkflow } from './return';

@@ -25,6 +25,8 @@ export interface PlaceOrderInput {
   paymentMethodId?: string;
   /** The cart's promo code as it stood at checkout; judged again inside the order at its own clock. */
   promotion?: PromotionTerms;
+  /** Checks out a flash-sale hold: the order id is the hold's, and the order takes the hold over. */
+  flashSale?: { sku: string; ticket: string };
   /** How long stock stays held while payment is pending. */
   holdSeconds: number;
   /** How long ops have to decide on an order held for fraud review. */

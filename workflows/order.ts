@@ -137,6 +137,13 @@ export async function orderWorkflow(input: PlaceOrderInput): Promise<OrderState>
   const saga = new Saga();
   let payment: OrderPayment | undefined;
   try {
+    // 0. A flash-sale hold is already reserved under this order's id: take it over before the sweep can
+    // expire it; the reserve step below then finds it held. (Absent on older orders, so replay is unchanged.)
+    if (input.flashSale) {
+      await act.claimFlashSaleHold({ ...input.flashSale, orderId: input.orderId });
+      const flashSkus = [input.flashSale.sku];
+      saga.add(() => undo.releaseStock({ holdId: input.orderId, skus: flashSkus }));
+    }
     // 1. Validate against the live catalog and total it.
     state.lines = await act.priceLines({ lines: mergeLines(input.lines) });
     state.priceChanges = state.lines.flatMap((line) => {

@@ -1,6 +1,7 @@
 import {
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -204,6 +205,10 @@ export async function sellerFulfillmentWorkflow(input: SubOrderInput): Promise<S
     idempotencyKey: `order-${input.orderId}-${input.sellerId}-capture`,
   });
   await act.commitStock({ holdId: input.orderId, skus });
+  // The seller has earned it now (paid out only after the return window): sale, commission and shipping.
+  if (patched('seller-ledger')) {
+    await act.postSaleToLedger({ orderId: input.orderId, sellerId: input.sellerId });
+  }
   for (;;) {
     const next = pendingCarrier.shift();
     if (next && advances(state.status, next)) await moveTo(next);

@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -32,6 +33,7 @@ import {
   stripeAccountUpdatedSignal,
 } from './seller-onboarding-definitions';
 import { MarketplaceStatus, SellerId } from './search-attributes';
+import { canBePaid } from '../domain/seller-standing';
 
 const act = proxyActivities<MarketplaceActivities>({
   startToCloseTimeout: '30 seconds',
@@ -86,6 +88,8 @@ export async function sellerOnboardingWorkflow(
   let settledRevision = savedRevision;
   let eventsThisRun = 0;
   let searchStatus = '';
+  // Once per run is enough: creating the payout schedule is idempotent.
+  let payoutScheduleEnsured = false;
 
   const changed = () => {
     state.revision += 1;
@@ -193,6 +197,11 @@ export async function sellerOnboardingWorkflow(
         decisionReason: state.decisionReason,
       });
       savedRevision = target;
+    }
+    // A seller who can be paid gets a payout schedule; a later restriction only makes its runs skip.
+    if (!payoutScheduleEnsured && canBePaid(state) && patched('payout-schedule')) {
+      await act.ensurePayoutSchedule({ sellerId: state.sellerId });
+      payoutScheduleEnsured = true;
     }
     // After the document: payouts read canBePaid from it, so a restriction stops them before products hide.
     const hide = productsHidden(state);

@@ -9,6 +9,7 @@ import {
   carrierEventSignal,
   sellerFulfillmentWorkflowId,
 } from '../../workflows/seller-fulfillment-definitions';
+import { returnCarrierEventSignal, returnWorkflowId } from '../../workflows/return-definitions';
 import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';
 import { parseParams } from '../validation';
@@ -73,15 +74,32 @@ export function carrierWebhooksRouter(services: Services, registry: OpenAPIRegis
         }
         throw error;
       }
-      if (shipment.kind === 'outbound') {
-        try {
-          await temporal.workflow
-            .getHandle(sellerFulfillmentWorkflowId(shipment.orderId, shipment.sellerId))
-            .signal(carrierEventSignal, { eventId: event.eventId, status: event.status });
-        } catch (error) {
-          // A late event for a sub-order that has already finished (delivered) changes nothing.
-          if (!(error instanceof WorkflowNotFoundError)) throw error;
+      // Taken in but not handed on (Temporal unreachable): forget the event id again, so the carrier's
+      // redelivery is processed rather than dropped as a duplicate.
+      try {
+        if (shipment.kind === 'outbound') {
+          try {
+            await temporal.workflow
+              .getHandle(sellerFulfillmentWorkflowId(shipment.orderId, shipment.sellerId))
+              .signal(carrierEventSignal, { eventId: event.eventId, status: event.status });
+          } catch (error) {
+            // A late event for a sub-order that has already finished (delivered) changes nothing.
+            if (!(error instanceof WorkflowNotFoundError)) throw error;
+          }
         }
+        if (shipment.kind === 'return' && shipment.returnId) {
+          try {
+            await temporal.workflow
+              .getHandle(returnWorkflowId(shipment.returnId))
+              .signal(returnCarrierEventSignal, { eventId: event.eventId, status: event.status });
+          } catch (error) {
+            // A late event for a return that has already been settled changes nothing.
+            if (!(error instanceof WorkflowNotFoundError)) throw error;
+          }
+        }
+      } catch (error) {
+        await collections.carrierEvents.deleteOne({ _id: `${carrier.name}:${event.eventId}` });
+        throw error;
       }
       res.json({ received: true });
     },

@@ -30,6 +30,9 @@ export const cartAddBody = z.object({ sku: skuSchema, quantity }).strict().opena
 export const cartLinePatchBody = z.object({ quantity }).strict().openapi('CartLinePatch');
 export const cartPromoBody = z.object({ code: promoCodeSchema }).strict().openapi('CartPromo');
 const skuParam = z.object({ sku: skuSchema });
+// A union rather than moneySchema.nullable(): the generator turns a nullable reference into an allOf that
+// no null can satisfy, so an empty cart would break its own documented schema.
+const moneyOrNull = z.union([moneySchema, z.null()]);
 
 export const cartViewSchema = z
   .object({
@@ -50,16 +53,16 @@ export const cartViewSchema = z
         forSale: z.boolean(),
       }),
     ),
-    subtotal: moneySchema.nullable(),
+    subtotal: moneyOrNull,
     promo: z
       .object({
         code: z.string(),
-        discount: moneySchema.nullable(),
+        discount: moneyOrNull,
         valid: z.boolean(),
         reason: z.string().optional(),
       })
       .nullable(),
-    total: moneySchema.nullable(),
+    total: moneyOrNull,
     currency: z.string().nullable(),
     expiresAt: z.string().nullable(),
   })

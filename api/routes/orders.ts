@@ -23,6 +23,8 @@ import {
 } from '../../workflows/order-definitions';
 import { CustomerId, MarketplaceStatus, OrderId } from '../../workflows/search-attributes';
 import { owns, principalOf, requireRole } from '../auth/principal';
+import { flashSaleCheckout, flashSaleCheckoutSchema } from '../flash-sale-checkout';
+import { FlashSaleQueue } from '../../integrations/flash-sale-queue';
 import { claimIdempotencyKey, fingerprint, idempotencyKeyOf } from '../idempotency';
 import { newOrderId, orderIdPattern } from '../order-ids';
 import { problemResponses } from '../openapi-registry';
@@ -50,6 +52,7 @@ export const placeOrderBody = z
       .regex(/^pm_\w{1,64}$/)
       .optional()
       .describe('Pay at once; otherwise complete payment with POST /payments/checkout'),
+    flashSale: flashSaleCheckoutSchema.optional(),
   })
   .strict()
   .openapi('PlaceOrder');
@@ -96,6 +99,7 @@ function terms(promo: Awaited<ReturnType<typeof findPromotion>>): PromotionTerms
 export function ordersRouter(services: Services, registry: OpenAPIRegistry): Router {
   const { temporal, collections, env, redis } = services;
   const carts = new CartStore(redis);
+  const flashSales = new FlashSaleQueue(redis);
   const router = Router();
   const missing = () => new HttpProblem(404, 'order-not-found', 'No such order');
 
@@ -136,7 +140,7 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
     },
     responses: {
       202: { description: 'Accepted', content: { 'application/json': { schema: accepted } } },
-      ...problemResponses(400, 401, 403, 413, 415, 422),
+      ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422),
     },
   });
   router.post('/orders', requireRole('buyer'), validBody(placeOrderBody), async (req, res) => {
@@ -144,8 +148,11 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
     const customerId = principalOf(req).userId;
     const key = idempotencyKeyOf(req);
     const cartId = buyerCartId(customerId);
-    const cart = body.lines ? undefined : await carts.read(cartId, { touch: false });
-    const lines = body.lines ?? cart?.lines.map(({ sku, quantity }) => ({ sku, quantity }));
+    const flash = body.flashSale
+      ? await flashSaleCheckout(flashSales, customerId, body.flashSale, body.lines)
+      : undefined;
+    const cart = body.lines || flash ? undefined : await carts.read(cartId, { touch: false });
+    const lines = flash?.lines ?? body.lines ?? cart?.lines.map(({ sku, quantity }) => ({ sku, quantity }));
     if (!lines || lines.length === 0) {
       throw new HttpProblem(422, 'empty-cart', 'The cart is empty; add items or send lines');
     }
@@ -154,7 +161,7 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
       `orders:${customerId}`,
       key,
       fingerprint({ ...body, lines }),
-      newOrderId(),
+      flash?.orderId ?? newOrderId(),
     );
     const promotion = cart?.promoCode ? terms(await findPromotion(collections, cart.promoCode)) : undefined;
     const cartPrices: Record<string, Money> = Object.fromEntries(
@@ -169,6 +176,7 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
       ...(body.billingCountry ? { billingCountry: body.billingCountry } : {}),
       ...(body.paymentMethodId ? { paymentMethodId: body.paymentMethodId } : {}),
       ...(promotion ? { promotion } : {}),
+      ...(body.flashSale ? { flashSale: body.flashSale } : {}),
       holdSeconds: env.RESERVATION_HOLD_SECONDS,
     };
     try {
@@ -220,7 +228,7 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
         description: 'A page of orders',
         content: { 'application/json': { schema: z.object({ items: z.array(orderView) }) } },
       },
-      ...problemResponses(400, 401),
+      ...problemResponses(400, 401, 403),
     },
   });
   router.get('/orders', async (req, res) => {
@@ -253,18 +261,29 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
     request: { params: orderIdParam, body: { content: { 'application/json': { schema: cancelBody } } } },
     responses: {
       202: { description: 'Cancelling these sellers’ parts' },
-      ...problemResponses(400, 401, 404, 409, 422),
+      ...problemResponses(400, 401, 403, 404, 409, 422, 503),
     },
   });
   router.post('/orders/:id/cancel', requireRole('buyer', 'ops'), validBody(cancelBody), async (req, res) => {
     const { id } = parseParams(orderIdParam, req.params);
-    await readOrder(principalOf(req), id);
+    const order = await readOrder(principalOf(req), id);
     const { reason } = req.body as z.infer<typeof cancelBody>;
-    const result = await runStep('cancel this order', () =>
+    const result = await runStep(temporal, 'cancel this order', () =>
       temporal.workflow
         .getHandle(orderWorkflowId(id))
         .executeUpdate(cancelOrderUpdate, { args: [{ reason }] }),
-    );
+    ).catch((error: unknown) => {
+      // The order exists but its workflow has ended (delivered, cancelled, failed): nothing is left to cancel.
+      if (error instanceof HttpProblem && error.status === 404) {
+        throw new HttpProblem(
+          409,
+          'invalid-state',
+          'Cannot cancel this order now',
+          `order is ${String(order.status)}`,
+        );
+      }
+      throw error;
+    });
     res.status(202).json(result);
   });
 
@@ -274,7 +293,10 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
     summary: 'Approve or reject an order held for fraud review (ops)',
     security: [{ bearer: [] }],
     request: { params: orderIdParam, body: { content: { 'application/json': { schema: fraudBody } } } },
-    responses: { 200: { description: 'Decision taken' }, ...problemResponses(400, 401, 403, 404, 409, 422) },
+    responses: {
+      200: { description: 'Decision taken' },
+      ...problemResponses(400, 401, 403, 404, 409, 422, 503),
+    },
   });
   router.post(
     '/ops/orders/:id/fraud-decision',
@@ -283,7 +305,7 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
     async (req, res) => {
       const { id } = parseParams(orderIdParam, req.params);
       const body = req.body as z.infer<typeof fraudBody>;
-      const status = await runStep('decide on this order', () =>
+      const status = await runStep(temporal, 'decide on this order', () =>
         temporal.workflow.getHandle(orderWorkflowId(id)).executeUpdate(fraudDecisionUpdate, { args: [body] }),
       );
       res.json({ orderId: id, decision: body.decision, status });

@@ -53,7 +53,7 @@ export function paymentsRouter(services: Services, registry: OpenAPIRegistry): R
         description: 'The outcome of this payment attempt',
         content: { 'application/json': { schema: outcome } },
       },
-      ...problemResponses(401, 403, 404, 409, 415, 422),
+      ...problemResponses(401, 403, 404, 409, 415, 422, 503),
     },
   });
   router.post('/payments/checkout', requireRole('buyer'), validBody(checkoutBody), async (req, res) => {
@@ -63,7 +63,7 @@ export function paymentsRouter(services: Services, registry: OpenAPIRegistry): R
       throw new HttpProblem(404, 'order-not-found', 'No such order');
     }
     const handle = services.temporal.workflow.getHandle(orderWorkflowId(body.orderId));
-    const result = await runStep('take payment for this order', () =>
+    const result = await runStep(services.temporal, 'take payment for this order', () =>
       'paymentMethodId' in body
         ? handle.executeUpdate(submitPaymentUpdate, { args: [{ paymentMethodId: body.paymentMethodId }] })
         : handle.executeUpdate(confirmPaymentUpdate, { args: [] }),

@@ -13,6 +13,7 @@ import {
 } from '../../catalog/products';
 import type { ProductDoc } from '../../integrations/collections';
 import type { Services } from '../../integrations/services';
+import { ProductBusyError } from '../../catalog/product-write-lock';
 import { publishCatalogChanges } from '../../search/stock-change-feed';
 import { owns, principalOf, requireRole } from '../auth/principal';
 import type { Principal } from '../auth/tokens';
@@ -130,11 +131,13 @@ export function productsRouter(services: Services, registry: OpenAPIRegistry): R
   async function view(product: ProductDoc) {
     const stock = await counters.totalAvailable(product.skus.map((s) => s.sku));
     const skus = product.skus.map((s) => ({ ...s, available: Math.max(0, stock.get(s.sku) ?? 0) }));
-    const { _id, sellerPaused: _paused, ...rest } = product;
+    const { _id, sellerPaused: _paused, ratingAverage, ...rest } = product;
     return {
       ...rest,
       productId: _id,
       skus,
+      rating: ratingAverage ?? 0,
+      ratingCount: product.ratingCount ?? 0,
       inStock: publiclyVisible(product) && skus.some((s) => s.available > 0),
       createdAt: product.createdAt.toISOString(),
       updatedAt: product.updatedAt.toISOString(),
@@ -207,7 +210,7 @@ export function productsRouter(services: Services, registry: OpenAPIRegistry): R
     },
     responses: {
       200: { description: 'Updated', content: { 'application/json': { schema: productView } } },
-      ...problemResponses(400, 401, 403, 404, 412, 415, 422, 428),
+      ...problemResponses(400, 401, 403, 404, 412, 415, 422, 428, 503),
     },
   });
   router.patch(
@@ -240,6 +243,9 @@ export function productsRouter(services: Services, registry: OpenAPIRegistry): R
               currentVersion: current.version,
             },
           );
+        }
+        if (error instanceof ProductBusyError) {
+          throw new HttpProblem(503, 'product-busy', 'The product is being changed right now; retry shortly');
         }
         throw error;
       }

@@ -131,14 +131,22 @@ export function searchRouter(services: Services, registry: OpenAPIRegistry): Rou
     summary:
       'Browse or search products. With q, sort, minRating, inStock or facets it is a full-text search ' +
       '(stemming, typo tolerance, facets; stock checked live); otherwise a plain filtered listing',
-    request: { query: productSearchQueryBase },
+    request: {
+      query: productSearchQueryBase.extend({
+        status: z
+          .enum(['draft', 'active', 'archived'])
+          .optional()
+          .describe('Plain listing only: a seller for its own sellerId, or ops'),
+      }),
+    },
     responses: {
       200: {
         description: 'A page of products',
         content: {
           'application/json': {
+            // Search answers shelf items; plain listing answers products (with status, without rating).
             schema: z.object({
-              items: z.array(shelfItem),
+              items: z.array(z.union([shelfItem, productView])),
               total: z.number().int(),
               nextOffset: z.number().int().nullable(),
               facets: facets.optional(),
@@ -146,7 +154,7 @@ export function searchRouter(services: Services, registry: OpenAPIRegistry): Rou
           },
         },
       },
-      ...problemResponses(400, 503),
+      ...problemResponses(400, 403, 503),
     },
   });
 

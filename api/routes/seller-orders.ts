@@ -85,7 +85,7 @@ export function sellerOrdersRouter(services: Services, registry: OpenAPIRegistry
       request: { params, body: { content: { 'application/json': { schema: step.body } } } },
       responses: {
         200: { description: 'The sub-order after the step' },
-        ...problemResponses(400, 401, 403, 404, 409, 422),
+        ...problemResponses(400, 401, 403, 404, 409, 422, 503),
       },
     });
     router.post(
@@ -102,7 +102,7 @@ export function sellerOrdersRouter(services: Services, registry: OpenAPIRegistry
         }
         const handle = temporal.workflow.getHandle(sellerFulfillmentWorkflowId(orderId, sellerId));
         const args = Object.keys(req.body as object).length > 0 ? [req.body] : [];
-        const state = await runStep(step.what, () =>
+        const state = await runStep(temporal, step.what, () =>
           // The update's argument shape is checked by the body schema above and by the workflow's validator.
           handle.executeUpdate(step.run as typeof acceptSubOrderUpdate, { args: args as [] }),
         );

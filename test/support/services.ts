@@ -1,9 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  Worker,
+  type WorkerOptions,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
-import { createApp } from '../../api/app';
+import { createApp, type AppOptions } from '../../api/app';
 import { loadEnv, type Env } from '../../config/env';
 import { connectServices, type Services } from '../../integrations/services';
 import { connectTemporalWorker } from '../../integrations/temporal';
@@ -49,6 +54,7 @@ export async function startWorker(
   services: Services,
   activityOverrides: Partial<ReturnType<typeof createActivities>> = {},
   deps: Partial<ActivityDeps> = {},
+  workerOptions: Pick<WorkerOptions, 'maxCachedWorkflows'> = {},
 ): Promise<RunningWorker> {
   const connection = await connectTemporalWorker(services.env);
   const worker = await Worker.create({
@@ -57,6 +63,7 @@ export async function startWorker(
     taskQueue: services.env.TEMPORAL_TASK_QUEUE,
     workflowBundle: await workflowBundle(),
     activities: { ...createActivities({ ...services, ...deps }), ...activityOverrides },
+    ...workerOptions,
   });
   const running = worker.run();
   return {
@@ -75,8 +82,8 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-export async function startApi(services: Services): Promise<RunningApi> {
-  const app = createApp(services, { log: (error) => console.error('api error:', error) });
+export async function startApi(services: Services, options: AppOptions = {}): Promise<RunningApi> {
+  const app = createApp(services, { log: (error) => console.error('api error:', error), ...options });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -1,0 +1,59 @@
+import { loadEnv, returnPolicyOf } from '../config/env';
+import { isPayable } from '../domain/payout-eligibility';
+import type { ReturnPolicy } from '../domain/return-window';
+import { type SellerBalances, type SellerLedgerEntry, sellerBalances } from '../domain/seller-ledger';
+import { type Collections, closedReturnStatuses } from '../integrations/collections';
+import { subOrderId } from './sub-orders';
+
+/** A seller's ledger and which of its sub-orders have settled as of a moment (the payout's workflow time). */
+export interface SettlementView {
+  entries: SellerLedgerEntry[];
+  payable: (subOrderId: string) => boolean;
+}
+
+export async function readSettlementView(
+  collections: Collections,
+  sellerId: string,
+  asOf: Date,
+  policy: ReturnPolicy,
+): Promise<SettlementView> {
+  const entries = await collections.sellerLedger.find({ sellerId }).sort({ createdAt: 1, _id: 1 }).toArray();
+  const ids = [...new Set(entries.flatMap((entry) => (entry.subOrderId ? [entry.subOrderId] : [])))];
+  const [subOrders, openReturns] = await Promise.all([
+    collections.subOrders.find({ _id: { $in: ids } }, { projection: { deliveredAt: 1, lines: 1 } }).toArray(),
+    collections.returns
+      .find({ sellerId, status: { $nin: [...closedReturnStatuses] } }, { projection: { orderId: 1 } })
+      .toArray(),
+  ]);
+  const withOpenReturn = new Set(openReturns.map((r) => subOrderId(r.orderId, sellerId)));
+  const payable = new Set(
+    subOrders
+      .filter((subOrder) =>
+        isPayable(
+          {
+            ...(subOrder.deliveredAt ? { deliveredAt: subOrder.deliveredAt } : {}),
+            categories: subOrder.lines.map((line) => line.category ?? ''),
+            hasOpenReturn: withOpenReturn.has(subOrder._id),
+          },
+          policy,
+          asOf,
+        ),
+      )
+      .map((subOrder) => subOrder._id),
+  );
+  return { entries, payable: (id) => payable.has(id) };
+}
+
+/**
+ * Pending, available and paid for one seller as of `asOf`, summed from the ledger (the dashboard and the
+ * API read this; a payout run uses the same view). The return policy defaults to this process's settings.
+ */
+export async function readSellerBalances(
+  collections: Collections,
+  sellerId: string,
+  asOf: Date,
+  policy: ReturnPolicy = returnPolicyOf(loadEnv()),
+): Promise<SellerBalances> {
+  const view = await readSettlementView(collections, sellerId, asOf, policy);
+  return sellerBalances(view.entries, view.payable);
+}

@@ -1,0 +1,290 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { unlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInventoryActivities } from '../activities/inventory';
+import { ledgerBalances } from '../activities/stock-ledger';
+import { newUserId } from '../api/auth/accounts';
+import { hashPassword } from '../api/auth/passwords';
+import { issueToken } from '../api/auth/tokens';
+import { createProduct } from '../catalog/products';
+import type { UserDoc } from '../integrations/collections';
+import { FlashSaleQueue } from '../integrations/flash-sale-queue';
+import type { Services } from '../integrations/services';
+import type { FlashSaleBuyersPlan, FlashSaleBuyersReport } from './flash-sale-buyers';
+import type { ProbeReport } from './flash-sale-probe';
+
+// Many buyers race for a few units through the real API: several API processes, buyers in several other
+// processes, a probe reading a product page meanwhile. The caller runs a worker on services' task queue.
+
+export interface FlashSaleRaceOptions {
+  runId: string;
+  buyers: number;
+  units: number;
+  buyerProcesses: number;
+  apiProcesses: number;
+  admitPerSecond: number;
+  holdSeconds: number;
+  arrivalMs: number;
+}
+
+export interface FlashSaleRaceReport {
+  sku: string;
+  buyers: number;
+  units: number;
+  joined: number;
+  heldByBuyers: number;
+  ordersPlaced: number;
+  soldOut: number;
+  expired: number;
+  throttled: number;
+  requests: number;
+  unexpected: string[];
+  /** Distinct holds and units the stock ledger records as reserved for the SKU. */
+  ledgerHolds: number;
+  ledgerUnitsReserved: number;
+  ledgerReleases: number;
+  /** From the first hold to the last, by the ledger's timestamps. */
+  holdSpanSeconds: number;
+  /** The machine's 1-minute load average when the race ended (the bench shares its cores). */
+  loadAverage: number;
+  saleHolds: number;
+  redisAvailable: number;
+  ledgerAvailable: number;
+  ordersConfirmed: number;
+  orderStatuses: Record<string, number>;
+  raceSeconds: number;
+  checkoutSeconds: number;
+  probeIdle: ProbeReport;
+  probeDuringRace: ProbeReport;
+}
+
+const confirmedOrLater = new Set(['confirmed', 'partially_shipped', 'shipped', 'delivered']);
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => done(port));
+    });
+  });
+}
+
+function output(child: ChildProcess): Promise<string> {
+  return new Promise((done, fail) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.once('error', fail);
+    child.once('exit', (code) =>
+      code === 0 ? done(out) : fail(new Error(`${String(child.spawnfile)} exited with ${code}`)),
+    );
+  });
+}
+
+async function waitUntilUp(url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const ok = await fetch(`${url}/healthz`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`API at ${url} did not come up`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * Buyers are written straight to the database with one precomputed password hash and get tokens minted
+ * by the auth module: registering 10,000 accounts through scrypt would measure sign-up, not the sale.
+ */
+async function seedBuyers(services: Services, runId: string, count: number) {
+  const passwordHash = await hashPassword('flash-sale-buyer-password');
+  const users: UserDoc[] = Array.from({ length: count }, (_, i) => ({
+    _id: newUserId(),
+    email: `${runId}-${i}@flash.example.test`,
+    role: 'buyer',
+    name: `Flash buyer ${i}`,
+    passwordHash,
+    createdAt: new Date(),
+  }));
+  for (let i = 0; i < users.length; i += 1000) {
+    await services.collections.users.insertMany(users.slice(i, i + 1000), { ordered: false });
+  }
+  return users.map((user, i) => ({
+    userId: user._id,
+    token: issueToken({ userId: user._id, role: 'buyer' }, services.env.AUTH_TOKEN_SECRET, 3 * 3600),
+    // Each simulated person comes from an address of their own, as a real crowd does.
+    ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+  }));
+}
+
+async function probe(apiUrl: string, productId: string, run: () => Promise<void>): Promise<ProbeReport> {
+  const child = spawn(process.execPath, [require.resolve('./flash-sale-probe'), apiUrl, productId, '4'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const result = output(child);
+  try {
+    await run();
+  } finally {
+    child.stdin?.end();
+  }
+  return JSON.parse(await result) as ProbeReport;
+}
+
+export async function runFlashSaleRace(
+  services: Services,
+  options: FlashSaleRaceOptions,
+): Promise<FlashSaleRaceReport> {
+  const { env, collections, counters } = services;
+  const sku = `${options.runId}-FLASH`.toUpperCase();
+  const product = await createProduct(collections, {
+    _id: `prd_${options.runId}flash`,
+    sellerId: `sel_${options.runId}`,
+    title: 'Limited drop sneaker',
+    description: 'A flash-sale product',
+    category: 'shoes',
+    brand: 'Dropware',
+    attributes: {},
+    mediaUrls: [],
+    price: { amount: 1999, currency: 'USD' },
+    skus: [{ sku, attributes: {} }],
+    status: 'active',
+    sellerPaused: false,
+  });
+  await createInventoryActivities({ counters, collections, now: () => new Date() }).adjustStock({
+    sku,
+    warehouseId: 'wh-flash',
+    delta: options.units,
+    adjustmentKey: `initial-${sku}`,
+  });
+  const buyers = await seedBuyers(services, options.runId, options.buyers);
+  const childEnv = {
+    ...process.env,
+    NODE_ENV: env.NODE_ENV,
+    MONGODB_URI: env.MONGODB_URI,
+    REDIS_URL: env.REDIS_URL,
+    TEMPORAL_TASK_QUEUE: env.TEMPORAL_TASK_QUEUE,
+    OPENSEARCH_INDEX_PREFIX: env.OPENSEARCH_INDEX_PREFIX,
+    AUTH_TOKEN_SECRET: env.AUTH_TOKEN_SECRET,
+  };
+  const apis: ChildProcess[] = [];
+  const planFiles: string[] = [];
+  try {
+    const apiUrls: string[] = [];
+    // One after another: each API process (re)sets the ops account at start, and two at once would race.
+    for (let i = 0; i < options.apiProcesses; i += 1) {
+      const port = await freePort();
+      apis.push(
+        spawn(process.execPath, [resolve(__dirname, '../api/main.js')], {
+          env: { ...childEnv, PORT: String(port) },
+          stdio: ['ignore', 'ignore', 'inherit'],
+        }),
+      );
+      apiUrls.push(`http://127.0.0.1:${port}`);
+      await waitUntilUp(`http://127.0.0.1:${port}`);
+    }
+    const [firstApi = ''] = apiUrls;
+    const ops = {
+      authorization: `Bearer ${issueToken({ userId: 'usr_flashops', role: 'ops' }, env.AUTH_TOKEN_SECRET, 3600)}`,
+    };
+
+    const probeIdle = await probe(firstApi, product._id, () => new Promise((r) => setTimeout(r, 3000)));
+
+    const flagged = await fetch(`${firstApi}/ops/flash-sales/${sku}`, {
+      method: 'PUT',
+      headers: { ...ops, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        startsAt: new Date(Date.now() + 2000).toISOString(),
+        admitPerSecond: options.admitPerSecond,
+        perBuyerLimit: 1,
+        holdSeconds: options.holdSeconds,
+      }),
+    });
+    if (flagged.status !== 200)
+      throw new Error(`flagging the sale failed: ${flagged.status} ${await flagged.text()}`);
+
+    const perProcess = Math.ceil(buyers.length / options.buyerProcesses);
+    const reports: FlashSaleBuyersReport[] = [];
+    const started = Date.now();
+    const probeDuringRace = await probe(firstApi, product._id, async () => {
+      const runs = Array.from({ length: options.buyerProcesses }, async (_, p) => {
+        const plan: FlashSaleBuyersPlan = {
+          apiUrls,
+          sku,
+          arrivalMs: options.arrivalMs,
+          buyers: buyers.slice(p * perProcess, (p + 1) * perProcess).map(({ token, ip }) => ({ token, ip })),
+        };
+        const file = join(tmpdir(), `flash-sale-${options.runId}-${p}.json`);
+        planFiles.push(file);
+        await writeFile(file, JSON.stringify(plan));
+        const child = spawn(process.execPath, [require.resolve('./flash-sale-buyers'), file], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        reports.push(JSON.parse(await output(child)) as FlashSaleBuyersReport);
+      });
+      await Promise.all(runs);
+    });
+    const raceSeconds = (Date.now() - started) / 1000;
+
+    const ordered = reports.flatMap((r) => r.ordered);
+    const orderIds = ordered.map((o) => o.orderId);
+    const statuses = async () => {
+      const docs = await collections.orders.find({ _id: { $in: orderIds } }).toArray();
+      const counts: Record<string, number> = {};
+      for (const doc of docs) counts[doc.status] = (counts[doc.status] ?? 0) + 1;
+      return { counts, confirmed: docs.filter((d) => confirmedOrLater.has(d.status)).length };
+    };
+    let settled = await statuses();
+    // A bound, not a target: on a busy shared machine the last orders can take minutes.
+    const deadline = Date.now() + 600_000;
+    while (settled.confirmed < orderIds.length && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      settled = await statuses();
+    }
+    const checkoutSeconds = (Date.now() - started) / 1000;
+
+    const ledger = await collections.stockLedger.find({ sku }).toArray();
+    const reserves = ledger.filter((e) => e.kind === 'reserve');
+    const balances = await ledgerBalances(collections, [sku]);
+    const sale = await new FlashSaleQueue(services.redis).sale(sku);
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    return {
+      sku,
+      buyers: options.buyers,
+      units: options.units,
+      joined: sum(reports.map((r) => r.joined)),
+      heldByBuyers: sum(reports.map((r) => r.held)),
+      ordersPlaced: ordered.length,
+      soldOut: sum(reports.map((r) => r.soldOut)),
+      expired: sum(reports.map((r) => r.expired)),
+      throttled: sum(reports.map((r) => r.throttled)),
+      requests: sum(reports.map((r) => r.requests)),
+      unexpected: reports.flatMap((r) => r.unexpected),
+      ledgerHolds: new Set(reserves.map((e) => e.holdId)).size,
+      ledgerUnitsReserved: -sum(reserves.map((e) => e.delta)),
+      ledgerReleases: ledger.filter((e) => e.kind === 'release').length,
+      holdSpanSeconds:
+        reserves.length > 0
+          ? (Math.max(...reserves.map((e) => +e.at)) - Math.min(...reserves.map((e) => +e.at))) / 1000
+          : 0,
+      loadAverage: loadavg()[0] ?? Number.NaN,
+      saleHolds: sale?.holds ?? 0,
+      redisAvailable: (await counters.totalAvailable([sku])).get(sku) ?? Number.NaN,
+      ledgerAvailable: sum(Object.values(balances.get(sku) ?? {})),
+      ordersConfirmed: settled.confirmed,
+      orderStatuses: settled.counts,
+      raceSeconds,
+      checkoutSeconds,
+      probeIdle,
+      probeDuringRace,
+    };
+  } finally {
+    for (const api of apis) api.kill('SIGTERM');
+    await Promise.all(planFiles.map((f) => unlink(f).catch(() => undefined)));
+    await collections.users.deleteMany({ _id: { $in: buyers.map((b) => b.userId) } });
+  }
+}

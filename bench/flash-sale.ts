@@ -1,0 +1,121 @@
+import { cpus } from 'node:os';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { connectServices } from '../integrations/services';
+import { connectTemporalWorker } from '../integrations/temporal';
+import { benchEnv, openBenchContext, type BenchContext } from './context';
+import { runFlashSaleRace, type FlashSaleRaceReport } from './flash-sale-race';
+import { markdownTable, type Row } from './table';
+
+const buyers = 10_000;
+const units = 100;
+const buyerProcesses = 5;
+const apiProcesses = 2;
+
+/** What must hold whatever the timing; any breach is printed as the row's warning. */
+function breaches(r: FlashSaleRaceReport): string[] {
+  const out: string[] = [];
+  if (r.unexpected.length > 0) out.push(`${r.unexpected.length} unexpected answers`);
+  if (r.heldByBuyers !== units || r.ledgerHolds !== units) out.push(`${r.ledgerHolds} holds`);
+  if (r.ledgerUnitsReserved > units) out.push(`${r.ledgerUnitsReserved - units} oversold`);
+  if (r.ordersConfirmed !== r.ordersPlaced) out.push(`${r.ordersPlaced - r.ordersConfirmed} not confirmed`);
+  if (r.redisAvailable !== r.ledgerAvailable) out.push('Redis and ledger disagree');
+  if (r.probeDuringRace.failures > 0) out.push(`${r.probeDuringRace.failures} product reads failed`);
+  return out;
+}
+
+/**
+ * (f) 10,000 buyers in 5 processes race for 100 units through 2 API processes, while a sixth process reads a
+ * product page: the invariants, the time to sell out and check out, and the page's latency next to the same
+ * probe on the same API just before the sale. Takes about a minute or two.
+ */
+export async function flashSale(ctx: BenchContext): Promise<Row[]> {
+  // A task queue of its own, so the worker here serves only this race's orders and sale.
+  const env = { ...benchEnv(), TEMPORAL_TASK_QUEUE: `bench-flash-${ctx.runId}` };
+  const services = await connectServices(env);
+  const connection = await connectTemporalWorker(env);
+  const worker = await Worker.create({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    workflowsPath: require.resolve('../workflows'),
+    activities: createActivities(services),
+  });
+  const running = worker.run();
+  let r: FlashSaleRaceReport;
+  try {
+    r = await runFlashSaleRace(services, {
+      runId: `${ctx.runId}f`,
+      buyers,
+      units,
+      buyerProcesses,
+      apiProcesses,
+      admitPerSecond: 50,
+      holdSeconds: 600,
+      arrivalMs: 3000,
+    });
+  } finally {
+    worker.shutdown();
+    await running;
+    await connection.close();
+    await services.close();
+  }
+  const problems = breaches(r);
+  for (const answer of r.unexpected.slice(0, 5)) process.stderr.write(`flash sale: unexpected ${answer}\n`);
+  const warning = problems.length > 0 ? problems.join('; ') : undefined;
+  const name = `flash sale (${buyers.toLocaleString('en-US')} buyers in ${buyerProcesses} processes, ${units} units, ${apiProcesses} API processes)`;
+  const idleIs = 'the same probe (4 in flight, own process) on the same API just before the sale';
+  return [
+    {
+      measurement: `${name}: holds / units sold / checked out`,
+      ours: `${r.ledgerHolds} / ${r.ledgerUnitsReserved} / ${r.ordersConfirmed} confirmed`,
+      baseline: `${units} units`,
+      baselineIs: `the stock; Redis ${r.redisAvailable} left, ledger ${r.ledgerAvailable} left`,
+      warning,
+    },
+    {
+      measurement: `${name}: buyers told sold out / throttled / requests`,
+      ours: `${r.soldOut} / ${r.throttled} / ${r.requests}`,
+      baseline: `${buyers - units} buyers`,
+      baselineIs: 'everyone who could not get a unit',
+      warning,
+    },
+    {
+      measurement: `${name}: all holds taken / all buyers answered / all orders confirmed`,
+      ours: `${r.holdSpanSeconds.toFixed(1)} s / ${r.raceSeconds.toFixed(1)} s / ${r.checkoutSeconds.toFixed(1)} s`,
+      baseline: `${(units / 50).toFixed(1)} s`,
+      baselineIs:
+        `holds: the admission pace (50/s); the others from the first arrival (spread over 3 s, sale ` +
+        `starts at 2 s); load average ${r.loadAverage.toFixed(1)} on ${cpus().length} CPUs at the end`,
+    },
+    {
+      measurement: `${name}: GET /products/:id p50 during the race`,
+      ours: { value: r.probeDuringRace.p50Ms, unit: 'ms' },
+      baseline: { value: r.probeIdle.p50Ms, unit: 'ms' },
+      baselineIs: idleIs,
+      warning,
+    },
+    {
+      measurement: `${name}: GET /products/:id p99 during the race`,
+      ours: { value: r.probeDuringRace.p99Ms, unit: 'ms' },
+      baseline: { value: r.probeIdle.p99Ms, unit: 'ms' },
+      baselineIs: idleIs,
+      warning,
+    },
+  ];
+}
+
+// `node dist/bench/flash-sale.js` runs this measurement alone.
+if (require.main === module) {
+  void (async () => {
+    const ctx = await openBenchContext();
+    try {
+      process.stdout.write(`\n${markdownTable(await flashSale(ctx))}\n`);
+    } finally {
+      await ctx.close();
+    }
+  })().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,329 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import autocannon from 'autocannon';
+import { issueToken } from '../api/auth/tokens';
+import { createProduct } from '../catalog/products';
+import type { ProductDoc } from '../integrations/collections';
+import { connectTemporalWorker } from '../integrations/temporal';
+import { sellerFulfillmentWorkflowId } from '../workflows/seller-fulfillment-definitions';
+import type { floorWorkflow } from './baseline-workflow';
+import type { BenchContext } from './context';
+import { loopLoad, type LoadFigures } from './load';
+import { freePort, peakRssDuring, startProcess, waitForHttp, type BenchProcess } from './processes';
+import type { Row } from './table';
+
+// Orders end to end through our own processes (API, worker, search-indexer, each its own node process on a
+// task queue of its own), next to what the same Temporal server does for a workflow with nothing in it.
+
+const storefronts = Number(process.env.BENCH_ORDER_CONCURRENCY ?? 16);
+const orderSeconds = Number(process.env.BENCH_ORDER_SECONDS ?? 15);
+const mb = (bytes: number) => bytes / (1024 * 1024);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Shop {
+  apiUrl: string;
+  processes: BenchProcess[];
+  taskQueue: string;
+  skus: [string, string];
+}
+
+async function seedTwoSellers(ctx: BenchContext): Promise<[string, string]> {
+  const products: ProductDoc[] = [];
+  for (const seller of ['a', 'b']) {
+    const sku = `${ctx.runId}-ORDER-${seller}`.toUpperCase();
+    products.push(
+      await createProduct(ctx.services.collections, {
+        _id: `prd_${ctx.runId}_order_${seller}`,
+        sellerId: `sel_${ctx.runId}_${seller}`,
+        title: `Bench teapot ${seller}`,
+        description: 'Ordered by the bench',
+        category: 'bench-orders',
+        brand: 'Benchware',
+        attributes: {},
+        mediaUrls: [],
+        price: { amount: 1500, currency: 'USD' },
+        skus: [{ sku, attributes: {} }],
+        status: 'active',
+        sellerPaused: false,
+      }),
+    );
+    await ctx.services.counters.adjust(sku, 'wh-bench', 10_000_000, `bench-${sku}`);
+  }
+  ctx.onCleanup(async () => {
+    await ctx.services.collections.products.deleteMany({ _id: { $in: products.map((p) => p._id) } });
+    await ctx.services.collections.skus.deleteMany({
+      _id: { $in: products.map((p) => p.skus[0]?.sku ?? '') },
+    });
+  });
+  return products.map((p) => p.skus[0]?.sku ?? '') as [string, string];
+}
+
+async function openShop(ctx: BenchContext): Promise<Shop> {
+  const { env } = ctx.services;
+  const taskQueue = `bench-orders-${ctx.runId}`;
+  const port = await freePort();
+  const shared = {
+    MONGODB_URI: env.MONGODB_URI,
+    REDIS_URL: env.REDIS_URL,
+    OPENSEARCH_INDEX_PREFIX: env.OPENSEARCH_INDEX_PREFIX,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    AUTH_TOKEN_SECRET: env.AUTH_TOKEN_SECRET,
+  };
+  const processes = [
+    startProcess('worker', 'bench/bench-worker.js', shared),
+    startProcess('API', 'api/main.js', { ...shared, PORT: String(port) }),
+    startProcess('search-indexer', 'search-indexer/main.js', shared),
+  ];
+  ctx.onCleanup(async () => {
+    // Orders the bench left waiting (for payment, for a seller) are ended, so nothing lingers on the server.
+    const running = ctx.services.temporal.workflow.list({
+      query: `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`,
+    });
+    const batch: Promise<unknown>[] = [];
+    for await (const execution of running) {
+      batch.push(
+        ctx.services.temporal.workflow
+          .getHandle(execution.workflowId, execution.runId)
+          .terminate('bench finished')
+          .catch(() => undefined),
+      );
+      if (batch.length >= 20) await Promise.all(batch.splice(0));
+    }
+    await Promise.all(batch);
+    await Promise.all(processes.map((p) => p.stop()));
+  });
+  const apiUrl = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${apiUrl}/healthz`);
+  return { apiUrl, processes, taskQueue, skus: await seedTwoSellers(ctx) };
+}
+
+function buyerToken(ctx: BenchContext): string {
+  // A buyer per order: the fraud screen counts orders per buyer, and a bench buyer must not look like fraud.
+  const userId = `usr_${ctx.runId}${randomBytes(6).toString('hex')}`;
+  return issueToken({ userId, role: 'buyer' }, ctx.services.env.AUTH_TOKEN_SECRET, 3600);
+}
+
+const shipTo = {
+  name: 'Bench Buyer',
+  line1: '1 Bench St',
+  city: 'Springfield',
+  postalCode: '12345',
+  country: 'US',
+};
+
+/** POST /orders with a card, then GET it until it is confirmed; resolves with its order id. */
+async function orderToConfirmed(ctx: BenchContext, shop: Shop, card: boolean): Promise<string> {
+  const headers = { authorization: `Bearer ${buyerToken(ctx)}`, 'content-type': 'application/json' };
+  const placed = await fetch(`${shop.apiUrl}/orders`, {
+    method: 'POST',
+    headers: { ...headers, 'idempotency-key': `bench-${randomBytes(12).toString('hex')}` },
+    body: JSON.stringify({
+      lines: shop.skus.map((sku) => ({ sku, quantity: 1 })),
+      shipTo,
+      ...(card ? { paymentMethodId: 'pm_card_visa' } : {}),
+    }),
+  });
+  if (placed.status !== 202) throw new Error(`POST /orders answered ${placed.status}`);
+  const { orderId } = (await placed.json()) as { orderId: string };
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    // As a storefront would poll; faster polling would itself load the API and the database being measured.
+    await sleep(200);
+    const read = await fetch(`${shop.apiUrl}/orders/${orderId}`, { headers });
+    const { status } = (await read.json()) as { status?: string };
+    if (status === 'confirmed') return orderId;
+    if (status === 'failed' || status === 'cancelled' || status === 'fraud_review' || Date.now() > deadline) {
+      throw new Error(`order ${orderId} ended ${status ?? read.status}`);
+    }
+  }
+}
+
+async function historyLength(ctx: BenchContext, workflowId: string): Promise<number> {
+  const history = await ctx.services.temporal.workflow.getHandle(workflowId).fetchHistory();
+  return history.events?.length ?? 0;
+}
+
+/** The floor: a one-activity workflow, run by a worker in this process on a task queue of its own. */
+async function floor(ctx: BenchContext): Promise<{ load: LoadFigures; events: number }> {
+  const taskQueue = `bench-floor-${ctx.runId}`;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed by an earlier measurement in this process.
+  }
+  const connection = await connectTemporalWorker(ctx.services.env);
+  const worker = await Worker.create({
+    connection,
+    namespace: ctx.services.env.TEMPORAL_NAMESPACE,
+    taskQueue,
+    workflowsPath: join(__dirname, 'baseline-workflow.js'),
+    activities: { nothing: () => Promise.resolve() },
+  });
+  const running = worker.run();
+  try {
+    const run = (i: number) =>
+      ctx.services.temporal.workflow.execute<typeof floorWorkflow>('floorWorkflow', {
+        taskQueue,
+        workflowId: `floor-${ctx.runId}-${i}`,
+      });
+    await run(-1);
+    const load = await loopLoad(run, { concurrency: storefronts, seconds: Math.min(orderSeconds, 10) });
+    return { load, events: await historyLength(ctx, `floor-${ctx.runId}-0`) };
+  } finally {
+    worker.shutdown();
+    await running;
+    await connection.close();
+  }
+}
+
+async function postLoad(url: string, ctx: BenchContext, skus: string[]): Promise<LoadFigures> {
+  const tokens = Array.from({ length: 100 }, () => buyerToken(ctx));
+  const body = JSON.stringify({ lines: skus.map((sku) => ({ sku, quantity: 1 })), shipTo });
+  let n = 0;
+  const options = {
+    url,
+    connections: 20,
+    requests: [
+      {
+        method: 'POST' as const,
+        path: '/orders',
+        setupRequest: (request: autocannon.Request) => {
+          n += 1;
+          return {
+            ...request,
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${tokens[n % tokens.length] ?? ''}`,
+              'idempotency-key': `bench-${ctx.runId}-${n}-${randomBytes(4).toString('hex')}`,
+            },
+            body,
+          };
+        },
+      },
+    ],
+  };
+  await autocannon({ ...options, duration: 1 });
+  const result = await autocannon({ ...options, duration: 5 });
+  return {
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    perSecond: result.requests.average,
+    failures: result.non2xx + result.errors,
+  };
+}
+
+export async function orders(ctx: BenchContext): Promise<Row[]> {
+  const shop = await openShop(ctx);
+  // The first order waits for the worker to bundle its workflows and poll; it is not measured.
+  const warmup = await Promise.all([0, 1].map(() => orderToConfirmed(ctx, shop, true)));
+  await sleep(2000);
+  const atRest = new Map(shop.processes.map((p) => [p.name, p.rss()]));
+
+  const confirmed: string[] = [];
+  const underLoad = await peakRssDuring(shop.processes, () =>
+    loopLoad(
+      async () => {
+        confirmed.push(await orderToConfirmed(ctx, shop, true));
+      },
+      { concurrency: storefronts, seconds: orderSeconds },
+    ),
+  );
+  const endToEnd = underLoad.result;
+
+  const sample = [...warmup, ...confirmed].slice(0, 10);
+  const perOrder = await Promise.all(
+    sample.map(async (orderId) => {
+      const order = await historyLength(ctx, `order-${orderId}`);
+      const children = await Promise.all(
+        [`sel_${ctx.runId}_a`, `sel_${ctx.runId}_b`].map((sellerId) =>
+          historyLength(ctx, sellerFulfillmentWorkflowId(orderId, sellerId)),
+        ),
+      );
+      return { order, children: children.reduce((a, b) => a + b, 0) };
+    }),
+  );
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+  const orderEvents = mean(perOrder.map((p) => p.order));
+  const childEvents = mean(perOrder.map((p) => p.children));
+
+  const floorFigures = await floor(ctx);
+
+  // POST /orders alone under load (no card: each order then waits for payment), against a bare Express.
+  const barePort = await freePort();
+  const bare = startProcess('bare Express', 'bench/bare-server.js', { PORT: String(barePort) });
+  ctx.onCleanup(() => bare.stop());
+  await waitForHttp(`http://127.0.0.1:${barePort}/healthz`);
+  const bareFigures = await postLoad(`http://127.0.0.1:${barePort}`, ctx, shop.skus);
+  const postUnderLoad = await peakRssDuring(shop.processes, () => postLoad(shop.apiUrl, ctx, shop.skus));
+  const postFigures = postUnderLoad.result;
+
+  const failures = endToEnd.failures;
+  const e2eWarning = failures > 0 ? `${failures} orders did not reach confirmed` : undefined;
+  const postWarning =
+    postFigures.failures + bareFigures.failures > 0
+      ? `${postFigures.failures + bareFigures.failures} failed requests`
+      : undefined;
+  const floorIs = `a one-activity workflow started and awaited through the Temporal client, ${storefronts} in flight, same server`;
+  const e2e = `orders end to end (POST /orders with a card, 2 sellers, GET until confirmed; ${storefronts} storefronts)`;
+  const rows: Row[] = [
+    {
+      measurement: `${e2e}: completed`,
+      ours: { value: endToEnd.perSecond, unit: 'orders/s' },
+      baseline: { value: floorFigures.load.perSecond, unit: 'workflows/s' },
+      baselineIs: floorIs,
+      warning: e2eWarning,
+    },
+    {
+      measurement: `${e2e}: time to confirmed p50`,
+      ours: { value: endToEnd.p50Ms, unit: 'ms' },
+      baseline: { value: floorFigures.load.p50Ms, unit: 'ms' },
+      baselineIs: floorIs,
+      warning: e2eWarning,
+    },
+    {
+      measurement: `${e2e}: time to confirmed p99`,
+      ours: { value: endToEnd.p99Ms, unit: 'ms' },
+      baseline: { value: floorFigures.load.p99Ms, unit: 'ms' },
+      baselineIs: floorIs,
+      warning: e2eWarning,
+    },
+    {
+      measurement: `Temporal history events per order up to confirmed (order workflow ${orderEvents.toFixed(0)} + 2 seller-fulfillment children ${childEvents.toFixed(0)}; mean of ${perOrder.length})`,
+      ours: { value: orderEvents + childEvents, unit: 'events' },
+      baseline: { value: floorFigures.events, unit: 'events' },
+      baselineIs: 'the complete history of the one-activity workflow',
+    },
+    {
+      measurement: 'POST /orders p50 (20 connections, starts the order workflow)',
+      ours: { value: postFigures.p50Ms, unit: 'ms' },
+      baseline: { value: bareFigures.p50Ms, unit: 'ms' },
+      baselineIs: 'bare Express process: same JSON parser, same 202 answer, nothing else',
+      warning: postWarning,
+    },
+    {
+      measurement: 'POST /orders p99 (20 connections, starts the order workflow)',
+      ours: { value: postFigures.p99Ms, unit: 'ms' },
+      baseline: { value: bareFigures.p99Ms, unit: 'ms' },
+      baselineIs: 'bare Express process: same JSON parser, same 202 answer, nothing else',
+      warning: postWarning,
+    },
+    {
+      measurement: 'POST /orders throughput (20 connections)',
+      ours: { value: postFigures.perSecond, unit: 'req/s' },
+      baseline: { value: bareFigures.perSecond, unit: 'req/s' },
+      baselineIs: 'bare Express process: same JSON parser, same 202 answer, nothing else',
+      warning: postWarning,
+    },
+  ];
+  for (const p of shop.processes) {
+    const peak = Math.max(underLoad.peaks.get(p.name) ?? 0, postUnderLoad.peaks.get(p.name) ?? 0);
+    rows.push({
+      measurement: `RSS of the ${p.name} process, peak under the order loads above`,
+      ours: { value: mb(peak), unit: 'MB' },
+      baseline: { value: mb(atRest.get(p.name) ?? 0), unit: 'MB' },
+      baselineIs: 'the same process at rest, after two warm-up orders',
+    });
+  }
+  return rows;
+}

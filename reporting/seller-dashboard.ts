@@ -1,0 +1,66 @@
+import type { Client } from '@temporalio/client';
+import { readSellerBalances } from '../activities/seller-balances';
+import type { ReportingPeriod, ReportingPeriodKind } from '../domain/reporting-periods';
+import type { ReturnPolicy } from '../domain/return-window';
+import type { SellerBalances } from '../domain/seller-ledger';
+import type { Collections } from '../integrations/collections';
+import { nextPayout, type NextPayout } from './next-payout';
+import { returnsRate, type ReturnsRate } from './returns-rate';
+import { salesByPeriod, salesTotals, type PeriodSales } from './sales-by-period';
+import { topProducts, type TopProduct } from './top-products';
+
+export interface SellerDashboard {
+  sellerId: string;
+  period: ReportingPeriodKind;
+  range: ReportingPeriod;
+  sales: PeriodSales[];
+  totals: ReturnType<typeof salesTotals>;
+  topProducts: TopProduct[];
+  returns: ReturnsRate;
+  balances: SellerBalances;
+  payout: NextPayout;
+  asOf: Date;
+}
+
+export interface DashboardDeps {
+  collections: Collections;
+  temporal: Client;
+  returnPolicy: ReturnPolicy;
+}
+
+/** Everything a seller's home page shows, each figure read from its own source of truth, in parallel. */
+export async function sellerDashboard(
+  deps: DashboardDeps,
+  request: {
+    sellerId: string;
+    period: ReportingPeriodKind;
+    periods: ReportingPeriod[];
+    topLimit: number;
+    asOf: Date;
+  },
+): Promise<SellerDashboard> {
+  const first = request.periods[0];
+  const last = request.periods[request.periods.length - 1];
+  if (!first || !last) throw new RangeError('a dashboard needs at least one period');
+  const range = { start: first.start, end: last.end };
+  const { collections, temporal } = deps;
+  const [sales, top, returns, balances, payout] = await Promise.all([
+    salesByPeriod(collections, request.sellerId, request.periods),
+    topProducts(collections, request.sellerId, range, request.topLimit),
+    returnsRate(collections, request.sellerId, range),
+    readSellerBalances(collections, request.sellerId, request.asOf, deps.returnPolicy),
+    nextPayout(temporal, request.sellerId),
+  ]);
+  return {
+    sellerId: request.sellerId,
+    period: request.period,
+    range,
+    sales,
+    totals: salesTotals(sales),
+    topProducts: top,
+    returns,
+    balances,
+    payout,
+    asOf: request.asOf,
+  };
+}

@@ -1,0 +1,41 @@
+import { defineQuery } from '@temporalio/workflow';
+import type { Money } from '../domain/money';
+
+// Shared by the payout workflow, its schedule and the API.
+
+/** One payout per seller and period: the id is also the Stripe transfer's idempotency key. */
+export function payoutWorkflowId(sellerId: string, period: string): string {
+  return `payout-${sellerId}-${period}`;
+}
+
+/** The Temporal schedule that starts a seller's payout runs (visible and pausable in the Web UI). */
+export function payoutScheduleId(sellerId: string): string {
+  return `payout-schedule-${sellerId}`;
+}
+
+/** A run's period is the UTC day of its workflow time: a second run the same day finds the first's result. */
+export function payoutPeriodOf(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+export type PayoutFrequency = 'daily' | 'weekly';
+export const payoutFrequencies: readonly PayoutFrequency[] = ['daily', 'weekly'];
+
+export interface PayoutInput {
+  sellerId: string;
+  /** Defaults to the day of the run's workflow time (scheduled runs leave it out). */
+  period?: string;
+}
+
+export interface PayoutOutcome {
+  payoutId: string;
+  sellerId: string;
+  period: string;
+  status: 'paid' | 'skipped';
+  amount: Money;
+  reason?: string;
+  transferId?: string;
+  subOrderIds: string[];
+}
+
+export const payoutStateQuery = defineQuery<{ status: string; outcome?: PayoutOutcome }>('payoutState');

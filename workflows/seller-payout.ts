@@ -1,0 +1,58 @@
+import { proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import type { MarketplaceActivities } from '../activities';
+import {
+  type PayoutInput,
+  type PayoutOutcome,
+  payoutPeriodOf,
+  payoutStateQuery,
+  payoutWorkflowId,
+} from './payout-definitions';
+import { MarketplaceStatus, PayoutPeriod, SellerId } from './search-attributes';
+
+const act = proxyActivities<MarketplaceActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+/**
+ * One payout run for one seller, `payout-<sellerId>-<period>`: pays what has settled as of the run's
+ * workflow time (delivered, return window closed, no return open, net of commission, refunds and
+ * adjustments), only while the seller is in good standing, with one Stripe transfer, and mails a statement.
+ */
+export async function sellerPayoutWorkflow(input: PayoutInput): Promise<PayoutOutcome> {
+  const asOf = new Date(Date.now());
+  const period = input.period ?? payoutPeriodOf(asOf);
+  const payoutId = payoutWorkflowId(input.sellerId, period);
+  const state: { status: string; outcome?: PayoutOutcome } = { status: 'planning' };
+  setHandler(payoutStateQuery, () => state);
+  upsertSearchAttributes([
+    { key: SellerId, value: input.sellerId },
+    { key: PayoutPeriod, value: period },
+  ]);
+  const finish = (outcome: PayoutOutcome) => {
+    Object.assign(state, { status: outcome.status, outcome });
+    upsertSearchAttributes([{ key: MarketplaceStatus, value: outcome.status }]);
+    return outcome;
+  };
+
+  const common = { sellerId: input.sellerId, payoutId, period, asOf: asOf.toISOString() };
+  const plan = await act.planPayout(common);
+  if (plan.kind === 'done') return finish(plan.outcome);
+  if (plan.kind === 'skip') {
+    return finish(await act.recordSkippedPayout({ ...common, reason: plan.reason, amount: plan.amount }));
+  }
+  state.status = 'transferring';
+  const outcome = await act.payOutToSeller({
+    ...common,
+    amount: plan.amount,
+    subOrderIds: plan.subOrderIds,
+    destination: plan.destination,
+  });
+  await act.sendEmail({
+    to: plan.email,
+    template: 'payout-statement',
+    data: { period, amount: plan.amount },
+    idempotencyKey: `${payoutId}-statement`,
+  });
+  return finish(outcome);
+}
