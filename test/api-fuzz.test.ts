@@ -45,9 +45,22 @@ describe('the whole API, fuzzed from its OpenAPI document', { skip: !pythonFound
   const serverErrors: unknown[] = [];
   // Search answers from an index of its own, so GET /products?q= is fuzzed rather than refused as 503.
   const prefix = `fuzz-test-${randomBytes(4).toString('hex')}`;
+  // And a database of its own: other tests' hand-made fixtures and orders whose workers have stopped are
+  // not what a real API serves, and ops-scoped lists would hand them to the fuzzer.
+  const database = new URL(process.env.TEST_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/marketplace_test');
+  database.pathname = '/marketplace_fuzz';
 
   before(async () => {
-    services = await connectTestServices({ OPENSEARCH_INDEX_PREFIX: prefix });
+    services = await connectTestServices({
+      OPENSEARCH_INDEX_PREFIX: prefix,
+      MONGODB_URI: database.toString(),
+    });
+    await services.database.db.dropDatabase();
+    await services.close();
+    services = await connectTestServices({
+      OPENSEARCH_INDEX_PREFIX: prefix,
+      MONGODB_URI: database.toString(),
+    });
     await ensureProductIndex(services.search, prefix);
     worker = await startWorker(services);
     api = await startApi(services, { log: (error) => serverErrors.push(error) });

@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { temporal } from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { MarketplaceActivities } from '../activities';
 import type { returnWorkflow } from '../workflows/return';
 import {
@@ -15,9 +12,9 @@ import {
   returnStateQuery,
   returnWorkflowId,
 } from '../workflows/return-definitions';
-import { MarketplaceStatus } from '../workflows/search-attributes';
 import { testShipTo } from './support/addresses';
-import { uniqueId, workflowBundle } from './support/services';
+import { uniqueId } from './support/services';
+import { startTimeSkippingWorker, type TimeSkippingWorker } from './support/time-skipping';
 
 type Activities = Pick<
   MarketplaceActivities,
@@ -38,8 +35,7 @@ const usd = (amount: number) => ({ amount, currency: 'USD' });
 
 describe('the return workflow over days, on the time-skipping test server', () => {
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
+  let harness: TimeSkippingWorker;
   const taskQueue = uniqueId('return-wf');
   const calls: Array<{ name: keyof Activities; input: unknown }> = [];
   const record =
@@ -84,33 +80,12 @@ describe('the return workflow over days, on the time-skipping test server', () =
     calls.filter((c) => c.name === name && JSON.stringify(c.input).includes(returnId));
 
   before(async () => {
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: {
-        executable: {
-          type: 'existing-path',
-          path: path.resolve(__dirname, '../..', '.tools/venv/bin/temporal-test-server'),
-        },
-      },
-    });
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: env.namespace ?? 'default',
-      searchAttributes: {
-        [MarketplaceStatus.name]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-      },
-    });
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities,
-    });
-    running = worker.run();
+    harness = await startTimeSkippingWorker(taskQueue, activities);
+    env = harness.env;
   });
 
   after(async () => {
-    worker.shutdown();
-    await running;
-    await env.teardown();
+    await harness.stop();
   });
 
   const day = 86_400;

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { MarketplaceActivities } from '../activities';
 import type { AccountSnapshot } from '../domain/onboarding';
@@ -18,8 +16,8 @@ import {
   sellerOnboardingWorkflowId,
   stripeAccountUpdatedSignal,
 } from '../workflows/seller-onboarding-definitions';
-import { MarketplaceStatus, SellerId } from '../workflows/search-attributes';
 import { eventually, uniqueId, workflowBundle } from './support/services';
+import { startTimeSkippingWorker, type TimeSkippingWorker } from './support/time-skipping';
 
 type Activities = Pick<
   MarketplaceActivities,
@@ -48,8 +46,7 @@ const restricted: AccountSnapshot = {
 
 describe('the seller onboarding workflow, on the time-skipping test server', () => {
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
+  let harness: TimeSkippingWorker;
   const taskQueue = uniqueId('onboarding-wf');
   const calls: Call[] = [];
 
@@ -95,35 +92,12 @@ describe('the seller onboarding workflow, on the time-skipping test server', () 
     );
 
   before(async () => {
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: {
-        executable: {
-          type: 'existing-path',
-          path: path.resolve(__dirname, '../..', '.tools/venv/bin/temporal-test-server'),
-        },
-      },
-    });
-    // The test server knows no custom search attributes until told, as a fresh cluster would.
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: env.namespace ?? 'default',
-      searchAttributes: {
-        [SellerId.name]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-        [MarketplaceStatus.name]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-      },
-    });
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities,
-    });
-    running = worker.run();
+    harness = await startTimeSkippingWorker(taskQueue, activities);
+    env = harness.env;
   });
 
   after(async () => {
-    worker.shutdown();
-    await running;
-    await env.teardown();
+    await harness.stop();
   });
 
   async function startOnboarding(

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { temporal } from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type Stripe from 'stripe';
 import { createActivities } from '../activities';
 import { readSellerBalances } from '../activities/seller-balances';
@@ -12,10 +9,11 @@ import { returnPolicyOf } from '../config/env';
 import type { SellerLedgerEntry } from '../domain/seller-ledger';
 import type { Services } from '../integrations/services';
 import { type PayoutOutcome, payoutPeriodOf, payoutWorkflowId } from '../workflows/payout-definitions';
-import { MarketplaceStatus, PayoutPeriod, SellerId } from '../workflows/search-attributes';
+import { PayoutPeriod, SellerId } from '../workflows/search-attributes';
 import type { sellerPayoutWorkflow } from '../workflows/seller-payout';
 import { line, seedDeliveredSubOrder, seedSeller, setReturnStatus } from './support/ledger-fixtures';
-import { connectTestServices, uniqueId, workflowBundle } from './support/services';
+import { connectTestServices, uniqueId } from './support/services';
+import { startTimeSkippingWorker, type TimeSkippingWorker } from './support/time-skipping';
 
 const day = 86_400_000;
 
@@ -34,8 +32,7 @@ describe('a month of payouts, on the time-skipping test server', () => {
   // this month is about. Here simulated time moves only when the test sleeps.
   let client: Client;
   let services: Services;
-  let worker: Worker;
-  let running: Promise<void>;
+  let harness: TimeSkippingWorker;
   let activities: ReturnType<typeof createActivities>;
   const taskQueue = uniqueId('payout-wf');
   const transfers: TransferRequest[] = [];
@@ -71,30 +68,9 @@ describe('a month of payouts, on the time-skipping test server', () => {
       },
     });
     activities = createActivities({ ...services, stripe });
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: {
-        executable: {
-          type: 'existing-path',
-          path: path.resolve(__dirname, '../..', '.tools/venv/bin/temporal-test-server'),
-        },
-      },
-    });
+    harness = await startTimeSkippingWorker(taskQueue, activities);
+    env = harness.env;
     client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: env.namespace ?? 'default',
-      searchAttributes: {
-        [SellerId.name]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-        [PayoutPeriod.name]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-        [MarketplaceStatus.name]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-      },
-    });
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities,
-    });
-    running = worker.run();
     t0 = await env.currentTimeMs();
     await seedSeller(services.collections, sellerA, 'active');
     await seedSeller(services.collections, sellerB, 'restricted');
@@ -109,9 +85,7 @@ describe('a month of payouts, on the time-skipping test server', () => {
   });
 
   after(async () => {
-    worker.shutdown();
-    await running;
-    await env.teardown();
+    await harness.stop();
     await services.close();
   });
 
