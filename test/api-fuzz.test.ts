@@ -49,18 +49,21 @@ describe('the whole API, fuzzed from its OpenAPI document', { skip: !pythonFound
   // not what a real API serves, and ops-scoped lists would hand them to the fuzzer.
   const database = new URL(process.env.TEST_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/marketplace_test');
   database.pathname = '/marketplace_fuzz';
+  // Its Redis db too, so the logins and sign-ups it hammers do not spend other tests' per-IP allowance.
+  const redis = new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/1');
+  redis.pathname = '/3';
+  const own = {
+    OPENSEARCH_INDEX_PREFIX: prefix,
+    MONGODB_URI: database.toString(),
+    REDIS_URL: redis.toString(),
+  };
 
   before(async () => {
-    services = await connectTestServices({
-      OPENSEARCH_INDEX_PREFIX: prefix,
-      MONGODB_URI: database.toString(),
-    });
+    services = await connectTestServices(own);
     await services.database.db.dropDatabase();
+    await services.redis.flushdb();
     await services.close();
-    services = await connectTestServices({
-      OPENSEARCH_INDEX_PREFIX: prefix,
-      MONGODB_URI: database.toString(),
-    });
+    services = await connectTestServices(own);
     await ensureProductIndex(services.search, prefix);
     worker = await startWorker(services);
     api = await startApi(services, { log: (error) => serverErrors.push(error) });

@@ -8,7 +8,7 @@ import { ProductCache } from '../catalog/product-cache';
 import { createProduct, updateProduct } from '../catalog/products';
 import type { Money } from '../domain/money';
 import type { Services } from '../integrations/services';
-import { opsAuth, register, type Account } from './support/accounts';
+import { clientAddress, opsAuth, register, type Account } from './support/accounts';
 import { stockedProduct } from './support/catalog';
 import { call, type JsonResponse } from './support/http';
 import { connectTestServices, startApi, uniqueId, type RunningApi } from './support/services';
@@ -255,7 +255,7 @@ describe('the cart, through the API on the real stack', () => {
     const login = () =>
       call(api.baseUrl, 'POST', '/auth/login', {
         body: { email: shopper.email, password: shopper.password },
-        headers: { 'X-Cart-Id': guestId },
+        headers: { 'X-Cart-Id': guestId, 'x-forwarded-for': clientAddress() },
       });
     assert.equal((await login()).status, 200);
     const merged = (await getCart(shopper.auth)).body;
@@ -289,7 +289,7 @@ describe('the cart, through the API on the real stack', () => {
     assert.equal((await store.merge(guest, buyerCartId(shopper.userId))).kind, 'merged');
     const login = await call(api.baseUrl, 'POST', '/auth/login', {
       body: { email: shopper.email, password: shopper.password },
-      headers: { 'X-Cart-Id': guestId },
+      headers: { 'X-Cart-Id': guestId, 'x-forwarded-for': clientAddress() },
     });
     assert.equal(login.status, 200);
     assert.deepEqual(
@@ -306,13 +306,13 @@ describe('the cart, through the API on the real stack', () => {
     const guestId = (await add(sku, 1, {})).body.cartId ?? '';
     const applied = await cartCall('POST', '/cart/promo', {
       body: { code },
-      headers: { 'X-Cart-Id': guestId },
+      headers: { 'X-Cart-Id': guestId, 'x-forwarded-for': clientAddress() },
     });
     assert.equal(applied.status, 200, JSON.stringify(applied.body));
 
     const login = await call(api.baseUrl, 'POST', '/auth/login', {
       body: { email: shopper.email, password: shopper.password },
-      headers: { cookie: `cart_id=${guestId}` },
+      headers: { cookie: `cart_id=${guestId}`, 'x-forwarded-for': clientAddress() },
     });
     assert.equal(login.status, 200);
     const cart = (await getCart(shopper.auth)).body;
@@ -353,7 +353,7 @@ describe('the cart, through the API on the real stack', () => {
     // Signing in with someone else's buyer cart id merges nothing: only guest carts merge.
     await call(api.baseUrl, 'POST', '/auth/login', {
       body: { email: other.email, password: other.password },
-      headers: { 'X-Cart-Id': mine },
+      headers: { 'X-Cart-Id': mine, 'x-forwarded-for': clientAddress() },
     });
     assert.deepEqual((await getCart(other.auth)).body.lines, []);
     assert.equal((await getCart()).body.lines[0]?.quantity, 2, "the first buyer's cart is untouched");

@@ -5,7 +5,7 @@ import { call } from './http';
 import { uniqueId } from './services';
 
 // Each test account signs up and logs in from its own address, so the suite never trips per-IP limits.
-function clientAddress(): string {
+export function clientAddress(): string {
   return `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 }
 
