@@ -1,11 +1,9 @@
 import { cpus } from 'node:os';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../activities';
 import { connectServices } from '../integrations/services';
-import { connectTemporalWorker } from '../integrations/temporal';
 import { benchEnv, openBenchContext, type BenchContext } from './context';
 import { runFlashSaleRace, type FlashSaleRaceReport } from './flash-sale-race';
 import { markdownTable, type Row } from './table';
+import { createMarketplaceWorker } from '../workers/marketplace-worker';
 
 const buyers = 10_000;
 const units = 100;
@@ -33,14 +31,7 @@ export async function flashSale(ctx: BenchContext): Promise<Row[]> {
   // A task queue of its own, so the worker here serves only this race's orders and sale.
   const env = { ...benchEnv(), TEMPORAL_TASK_QUEUE: `bench-flash-${ctx.runId}` };
   const services = await connectServices(env);
-  const connection = await connectTemporalWorker(env);
-  const worker = await Worker.create({
-    connection,
-    namespace: env.TEMPORAL_NAMESPACE,
-    taskQueue: env.TEMPORAL_TASK_QUEUE,
-    workflowsPath: require.resolve('../workflows'),
-    activities: createActivities(services),
-  });
+  const { worker, connection } = await createMarketplaceWorker(services);
   const running = worker.run();
   let r: FlashSaleRaceReport;
   try {

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ensureOpsAccount } from '../api/auth/accounts';
 import type { Services } from '../integrations/services';
 import { deleteProductIndices, ensureProductIndex } from '../search-indexer/product-index';
-import { register } from './support/accounts';
-import { call } from './support/http';
+import { opsToken, register, registerApprovedSeller } from './support/accounts';
 import {
   connectTestServices,
   startApi,
@@ -78,28 +76,15 @@ describe('the whole API, fuzzed from its OpenAPI document', { skip: !pythonFound
 
   test('no 5xx, every response matches its schema and a documented status, for buyer, seller and ops', async () => {
     const buyer = await register(api.baseUrl, 'buyer');
-    const seller = await register(api.baseUrl, 'seller');
     // An approved seller reaches the listing and stock endpoints past the approval gate.
-    await services.collections.sellers.insertOne({
-      _id: seller.sellerId ?? '',
-      name: 'Fuzz seller',
-      email: seller.email,
-      status: 'active',
-      approval: 'approved',
-      createdAt: new Date(),
-    });
-    await ensureOpsAccount(services.collections, services.env);
-    const ops = await call<{ token: string }>(api.baseUrl, 'POST', '/auth/login', {
-      body: { email: services.env.OPS_EMAIL, password: services.env.OPS_PASSWORD },
-      headers: { 'x-forwarded-for': `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}` },
-    });
-    assert.equal(ops.status, 200, JSON.stringify(ops.body));
+    const seller = await registerApprovedSeller(api.baseUrl, services);
+    const ops = await opsToken(api.baseUrl, services);
 
     const result = await fuzz({
       API_URL: api.baseUrl,
       FUZZ_BUYER_TOKEN: buyer.token,
       FUZZ_SELLER_TOKEN: seller.token,
-      FUZZ_OPS_TOKEN: ops.body.token,
+      FUZZ_OPS_TOKEN: ops,
       // A guest reaches little a buyer does not (browsing, search and sign-up are the same; only the cart
       // differs), so the suite spends its time on signed-in callers; scripts/fuzz.sh fuzzes guests too.
       FUZZ_ROLES: process.env.FUZZ_ROLES ?? 'buyer seller ops',

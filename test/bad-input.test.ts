@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { randomInt } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { ensureOpsAccount } from '../api/auth/accounts';
 import { problemTypeBase } from '../api/problem';
 import type { Services } from '../integrations/services';
-import { register, type Account } from './support/accounts';
+import { clientAddress, opsAuth, register, registerApprovedSeller, type Account } from './support/accounts';
 import { stockedProduct } from './support/catalog';
-import { call } from './support/http';
 import { connectTestServices, startApi, uniqueId, type RunningApi } from './support/services';
 
 // Hostile and careless input, endpoint by endpoint: each is refused with a 4xx problem body a client can
@@ -20,8 +17,6 @@ interface Raw {
   body: Record<string, unknown>;
   text: string;
 }
-
-const clientIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
 describe('bad input gets a clear 4xx problem, never a 500', () => {
   let services: Services;
@@ -39,7 +34,7 @@ describe('bad input gets a clear 4xx problem, never a 500', () => {
   ): Promise<Raw> {
     const response = await fetch(api.baseUrl + path, {
       method,
-      headers: { 'x-forwarded-for': clientIp(), ...auth[role], ...headers },
+      headers: { 'x-forwarded-for': clientAddress(), ...auth[role], ...headers },
       ...(body === undefined ? {} : { body }),
     });
     const text = await response.text();
@@ -96,24 +91,10 @@ describe('bad input gets a clear 4xx problem, never a 500', () => {
     services = await connectTestServices();
     api = await startApi(services, { log: (error) => serverErrors.push(error) });
     const buyer = await register(api.baseUrl, 'buyer');
-    seller = await register(api.baseUrl, 'seller');
-    await services.collections.sellers.insertOne({
-      _id: seller.sellerId ?? '',
-      name: 'Bad input seller',
-      email: seller.email,
-      status: 'active',
-      approval: 'approved',
-      createdAt: new Date(),
-    });
-    await ensureOpsAccount(services.collections, services.env);
-    const ops = await call<{ token: string }>(api.baseUrl, 'POST', '/auth/login', {
-      body: { email: services.env.OPS_EMAIL, password: services.env.OPS_PASSWORD },
-      headers: { 'x-forwarded-for': clientIp() },
-    });
-    assert.equal(ops.status, 200, JSON.stringify(ops.body));
+    seller = await registerApprovedSeller(api.baseUrl, services);
     auth.buyer = buyer.auth;
     auth.seller = seller.auth;
-    auth.ops = { authorization: `Bearer ${ops.body.token}` };
+    auth.ops = await opsAuth(api.baseUrl, services);
     const stocked = await stockedProduct(services, { sellerId: seller.sellerId ?? 'sel_test' });
     productId = stocked.product._id;
     sku = stocked.sku;

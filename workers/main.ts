@@ -1,23 +1,14 @@
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../activities';
 import { loadEnv } from '../config/env';
 import { connectServices } from '../integrations/services';
-import { connectTemporalWorker } from '../integrations/temporal';
 import { ensureSchedules } from './schedules';
+import { createMarketplaceWorker } from './marketplace-worker';
 
 // One worker process serves the marketplace task queue; run more copies of it to scale out.
 async function main() {
   const env = loadEnv();
   const services = await connectServices(env);
   await ensureSchedules(services.temporal, env.TEMPORAL_TASK_QUEUE);
-  const connection = await connectTemporalWorker(env);
-  const worker = await Worker.create({
-    connection,
-    namespace: env.TEMPORAL_NAMESPACE,
-    taskQueue: env.TEMPORAL_TASK_QUEUE,
-    workflowsPath: require.resolve('../workflows'),
-    activities: createActivities(services),
-  });
+  const { worker, connection } = await createMarketplaceWorker(services);
   console.log(`worker polling task queue ${env.TEMPORAL_TASK_QUEUE} on ${env.TEMPORAL_ADDRESS}`);
   await worker.run();
   await connection.close();

@@ -40,8 +40,8 @@ export async function register(baseUrl: string, role: 'buyer' | 'seller'): Promi
   };
 }
 
-/** The staff account the API (re)creates at start, logged in: headers for ops-only endpoints. */
-export async function opsAuth(baseUrl: string, services: Services): Promise<Record<string, string>> {
+/** The staff account the API (re)creates at start, logged in: its bearer token. */
+export async function opsToken(baseUrl: string, services: Services): Promise<string> {
   await ensureOpsAccount(services.collections, services.env);
   const login = await call<{ token: string }>(baseUrl, 'POST', '/auth/login', {
     body: { email: services.env.OPS_EMAIL, password: services.env.OPS_PASSWORD },
@@ -49,5 +49,27 @@ export async function opsAuth(baseUrl: string, services: Services): Promise<Reco
   });
   if (login.status !== 200)
     throw new Error(`ops login failed: ${login.status} ${JSON.stringify(login.body)}`);
-  return { authorization: `Bearer ${login.body.token}` };
+  return login.body.token;
+}
+
+/** Headers for ops-only endpoints. */
+export async function opsAuth(baseUrl: string, services: Services): Promise<Record<string, string>> {
+  return { authorization: `Bearer ${await opsToken(baseUrl, services)}` };
+}
+
+/**
+ * A seller account already past onboarding (active at Stripe, approved by ops), for tests about what comes
+ * after it; the onboarding workflow itself is tested on its own.
+ */
+export async function registerApprovedSeller(baseUrl: string, services: Services): Promise<Account> {
+  const seller = await register(baseUrl, 'seller');
+  await services.collections.sellers.insertOne({
+    _id: seller.sellerId ?? '',
+    name: 'Approved test seller',
+    email: seller.email,
+    status: 'active',
+    approval: 'approved',
+    createdAt: new Date(),
+  });
+  return seller;
 }
