@@ -12,7 +12,9 @@ echo "registered $email"
 
 key="demo-$(date +%s%N)"
 order=$(curl -sf "$api/orders" -H 'content-type: application/json' -H "authorization: Bearer $token" \
-  -H "Idempotency-Key: $key" -d '{"lines":[{"sku":"BEANS-ETH-1KG","quantity":2},{"sku":"MUG-SPECKLE-12OZ","quantity":1}]}')
+  -H "Idempotency-Key: $key" -d '{"lines":[{"sku":"BEANS-ETH-1KG","quantity":2},{"sku":"MUG-SPECKLE-12OZ","quantity":1}],
+       "shipTo":{"name":"Demo Buyer","line1":"1 Main St","city":"Austin","region":"TX","postalCode":"78701","country":"US"},
+       "paymentMethodId":"pm_card_visa"}')
 id=$(echo "$order" | json "['orderId']")
 echo "POST /orders -> $order"
 
