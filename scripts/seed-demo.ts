@@ -94,6 +94,8 @@ async function main() {
       },
       { upsert: true },
     );
+    // As onboarding would once the seller can be paid: the weekly payout schedule, visible in the UI.
+    await activities.ensurePayoutSchedule({ sellerId: seller._id });
   }
   for (const p of products) {
     const seller = sellers[p.seller];
