@@ -1,4 +1,3 @@
-import { loadEnv, returnPolicyOf } from '../config/env';
 import { isPayable } from '../domain/payout-eligibility';
 import type { ReturnPolicy } from '../domain/return-window';
 import { type SellerBalances, type SellerLedgerEntry, sellerBalances } from '../domain/seller-ledger';
@@ -46,13 +45,13 @@ export async function readSettlementView(
 
 /**
  * Pending, available and paid for one seller as of `asOf`, summed from the ledger (the dashboard and the
- * API read this; a payout run uses the same view). The return policy defaults to this process's settings.
+ * API read this; a payout run uses the same view).
  */
 export async function readSellerBalances(
   collections: Collections,
   sellerId: string,
   asOf: Date,
-  policy: ReturnPolicy = returnPolicyOf(loadEnv()),
+  policy: ReturnPolicy,
 ): Promise<SellerBalances> {
   const view = await readSettlementView(collections, sellerId, asOf, policy);
   return sellerBalances(view.entries, view.payable);

@@ -173,6 +173,3 @@ export function createSellerLedgerActivities({
     },
   };
 }
-
-// The dashboard and the API read balances through the ledger module too.
-export { readSellerBalances } from './seller-balances';

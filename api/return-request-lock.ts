@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { RedisClient } from '../integrations/redis';
+import { LockBusyError, withRedisLock } from '../integrations/redis-lock';
 import { HttpProblem } from './problem';
 
-const releaseScript = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const timing = { holdMs: 15_000, waitMs: 5_000 };
 
 /**
  * Runs one return request for a sub-order at a time. The "units left to return" check reads the returns
@@ -15,12 +14,10 @@ export async function oneReturnRequestAtATime<T>(
   subOrderId: string,
   work: () => Promise<T>,
 ): Promise<T> {
-  const key = `return-request:{${subOrderId}}`;
-  const token = randomBytes(8).toString('hex');
-  const giveUpAt = Date.now() + 5_000;
-  // The expiry frees the sub-order if this process dies while holding it.
-  while ((await redis.set(key, token, 'PX', 15_000, 'NX')) !== 'OK') {
-    if (Date.now() > giveUpAt) {
+  try {
+    return await withRedisLock(redis, `return-request:{${subOrderId}}`, timing, work);
+  } catch (error) {
+    if (error instanceof LockBusyError) {
       throw new HttpProblem(
         409,
         'return-request-in-progress',
@@ -28,11 +25,6 @@ export async function oneReturnRequestAtATime<T>(
         'Retry in a moment',
       );
     }
-    await sleep(50);
-  }
-  try {
-    return await work();
-  } finally {
-    await redis.eval(releaseScript, 1, key, token);
+    throw error;
   }
 }

@@ -2,6 +2,7 @@
 // (GET /products/:id) in a closed loop until told to stop on stdin, then prints its latencies.
 // Usage: node flash-sale-probe.js <apiUrl> <productId> <concurrency>
 import { Agent, request } from 'node:http';
+import { percentile } from './load';
 
 export interface ProbeReport {
   requests: number;
@@ -22,10 +23,6 @@ function get(url: string): Promise<number> {
     req.on('error', reject);
     req.end();
   });
-}
-
-function percentile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
 async function main(): Promise<void> {

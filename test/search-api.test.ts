@@ -12,6 +12,7 @@ import { newProductId } from '../api/product-ids';
 import { register } from './support/accounts';
 import { call } from './support/http';
 import { connectTestServices, eventually, startApi, uniqueId, type RunningApi } from './support/services';
+import { categorySearch } from './support/product-search';
 
 interface Item {
   productId: string;
@@ -97,23 +98,7 @@ describe('product search through the API, kept in step by the search-indexer', (
     return { product: doc, sku };
   }
 
-  const search = (params: Record<string, string>) =>
-    call<SearchPage>(
-      api.baseUrl,
-      'GET',
-      `/products?${new URLSearchParams({ category, ...params }).toString()}`,
-    );
-
-  /** Waits until the index answers with exactly these product ids (in any order). */
-  const searchable = (params: Record<string, string>, ids: string[]) =>
-    eventually(
-      async () => {
-        const res = await search(params);
-        const found = res.body.items.map((i) => i.productId).sort();
-        return JSON.stringify(found) === JSON.stringify([...ids].sort()) ? res.body : undefined;
-      },
-      { what: `search ${JSON.stringify(params)} to return ${ids.length} products` },
-    );
+  const { search, searchable } = categorySearch<SearchPage>(() => api.baseUrl, category);
 
   test('full text with stemming and typos, facets, filters, sorts and pages', async () => {
     const kettle = await product({

@@ -12,6 +12,7 @@ import { deleteProductIndices, productAlias } from '../search-indexer/product-in
 import { call } from './support/http';
 import { connectTestServices, eventually, startApi, uniqueId, type RunningApi } from './support/services';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
+import { categorySearch } from './support/product-search';
 
 interface SearchPage {
   items: Array<{ productId: string; title: string }>;
@@ -84,22 +85,9 @@ describe('OpenSearch unreachable for a while', () => {
     return { doc, sku };
   }
 
-  const search = (params: Record<string, string>) =>
-    call<SearchPage>(
-      api.baseUrl,
-      'GET',
-      `/products?${new URLSearchParams({ category, ...params }).toString()}`,
-    );
-
-  const searchable = (params: Record<string, string>, ids: string[]) =>
-    eventually(
-      async () => {
-        const res = await search(params);
-        const found = (res.body.items ?? []).map((i) => i.productId).sort();
-        return JSON.stringify(found) === JSON.stringify([...ids].sort()) ? res.body : undefined;
-      },
-      { what: `search ${JSON.stringify(params)} to return ${ids.length} products`, timeoutMs: 30_000 },
-    );
+  const { search, searchable } = categorySearch<SearchPage>(() => api.baseUrl, category, {
+    timeoutMs: 30_000,
+  });
 
   test('search answers 503 while the catalog keeps changing; afterwards the index has every change', async () => {
     const kettle = await product('Steel kettle');

@@ -23,8 +23,9 @@ interface TransferRequest {
 }
 
 /**
- * Temporal schedules are not implemented by the time-skipping test server (CreateSchedule answers
- * UNIMPLEMENTED), so the test starts each weekly run itself at the simulated date the schedule would.
+ * The time-skipping test server has no Temporal schedules (it refuses CreateSchedule), so the test starts
+ * each weekly run itself at the simulated date the schedule would; test/payouts-api.test.ts triggers the
+ * real schedule on the dev server.
  */
 describe('a month of payouts, on the time-skipping test server', () => {
   let env: TestWorkflowEnvironment;
