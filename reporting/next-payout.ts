@@ -1,5 +1,6 @@
-import { ScheduleNotFoundError, type Client } from '@temporalio/client';
-import { payoutScheduleId } from '../workflows/payout-definitions';
+import type { Client } from '@temporalio/client';
+import { createPayoutSchedules } from '../activities/payout-schedules';
+import type { Collections } from '../integrations/collections';
 
 export interface NextPayout {
   /** scheduled: runs at nextPayoutAt; paused by ops; none: the seller has no payout schedule yet. */
@@ -14,14 +15,19 @@ const describeTimeoutMs = 3_000;
  * ops may pause or retime it in the UI). If Temporal cannot be reached the dashboard still answers, saying
  * so, rather than failing over one field.
  */
-export async function nextPayout(temporal: Client, sellerId: string): Promise<NextPayout> {
+export async function nextPayout(
+  deps: { collections: Collections; temporal: Client; taskQueue: string },
+  sellerId: string,
+): Promise<NextPayout> {
+  const schedules = createPayoutSchedules(deps);
   try {
-    const handle = temporal.schedule.getHandle(payoutScheduleId(sellerId));
-    const description = await temporal.withDeadline(Date.now() + describeTimeoutMs, () => handle.describe());
-    if (description.state.paused) return { schedule: 'paused', nextPayoutAt: null };
-    return { schedule: 'scheduled', nextPayoutAt: description.info.nextActionTimes[0] ?? null };
-  } catch (error) {
-    if (error instanceof ScheduleNotFoundError) return { schedule: 'none', nextPayoutAt: null };
+    const view = await deps.temporal.withDeadline(Date.now() + describeTimeoutMs, () =>
+      schedules.describePayoutSchedule(sellerId),
+    );
+    if (!view) return { schedule: 'none', nextPayoutAt: null };
+    if (view.paused) return { schedule: 'paused', nextPayoutAt: null };
+    return { schedule: 'scheduled', nextPayoutAt: view.nextPayoutAt ? new Date(view.nextPayoutAt) : null };
+  } catch {
     return { schedule: 'unavailable', nextPayoutAt: null };
   }
 }

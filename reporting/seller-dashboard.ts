@@ -25,6 +25,8 @@ export interface SellerDashboard {
 export interface DashboardDeps {
   collections: Collections;
   temporal: Client;
+  /** Where payout runs go; the schedule's own description needs it. */
+  taskQueue: string;
   returnPolicy: ReturnPolicy;
 }
 
@@ -43,13 +45,13 @@ export async function sellerDashboard(
   const last = request.periods[request.periods.length - 1];
   if (!first || !last) throw new RangeError('a dashboard needs at least one period');
   const range = { start: first.start, end: last.end };
-  const { collections, temporal } = deps;
+  const { collections } = deps;
   const [sales, top, returns, balances, payout] = await Promise.all([
     salesByPeriod(collections, request.sellerId, request.periods),
     topProducts(collections, request.sellerId, range, request.topLimit),
     returnsRate(collections, request.sellerId, range),
     readSellerBalances(collections, request.sellerId, request.asOf, deps.returnPolicy),
-    nextPayout(temporal, request.sellerId),
+    nextPayout(deps, request.sellerId),
   ]);
   return {
     sellerId: request.sellerId,

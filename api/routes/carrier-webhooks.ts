@@ -74,32 +74,29 @@ export function carrierWebhooksRouter(services: Services, registry: OpenAPIRegis
         }
         throw error;
       }
-      // Taken in but not handed on (Temporal unreachable): forget the event id again, so the carrier's
-      // redelivery is processed rather than dropped as a duplicate.
+      const tracking = { eventId: event.eventId, status: event.status };
+      const handOn =
+        shipment.kind === 'outbound'
+          ? () =>
+              temporal.workflow
+                .getHandle(sellerFulfillmentWorkflowId(shipment.orderId, shipment.sellerId))
+                .signal(carrierEventSignal, tracking)
+          : shipment.returnId
+            ? () =>
+                temporal.workflow
+                  .getHandle(returnWorkflowId(shipment.returnId ?? ''))
+                  .signal(returnCarrierEventSignal, tracking)
+            : undefined;
       try {
-        if (shipment.kind === 'outbound') {
-          try {
-            await temporal.workflow
-              .getHandle(sellerFulfillmentWorkflowId(shipment.orderId, shipment.sellerId))
-              .signal(carrierEventSignal, { eventId: event.eventId, status: event.status });
-          } catch (error) {
-            // A late event for a sub-order that has already finished (delivered) changes nothing.
-            if (!(error instanceof WorkflowNotFoundError)) throw error;
-          }
-        }
-        if (shipment.kind === 'return' && shipment.returnId) {
-          try {
-            await temporal.workflow
-              .getHandle(returnWorkflowId(shipment.returnId))
-              .signal(returnCarrierEventSignal, { eventId: event.eventId, status: event.status });
-          } catch (error) {
-            // A late event for a return that has already been settled changes nothing.
-            if (!(error instanceof WorkflowNotFoundError)) throw error;
-          }
-        }
+        await handOn?.();
       } catch (error) {
-        await collections.carrierEvents.deleteOne({ _id: `${carrier.name}:${event.eventId}` });
-        throw error;
+        // A late event for a sub-order or return that has already finished changes nothing.
+        if (!(error instanceof WorkflowNotFoundError)) {
+          // Taken in but not handed on (Temporal unreachable): forget the event id again, so the carrier's
+          // redelivery is processed rather than dropped as a duplicate.
+          await collections.carrierEvents.deleteOne({ _id: `${carrier.name}:${event.eventId}` });
+          throw error;
+        }
       }
       res.json({ received: true });
     },

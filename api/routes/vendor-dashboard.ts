@@ -58,7 +58,12 @@ export function vendorDashboardRouter(services: Services, registry: OpenAPIRegis
     }
     const asOf = new Date();
     const dashboard = await sellerDashboard(
-      { collections, temporal, returnPolicy: returnPolicyOf(services.env) },
+      {
+        collections,
+        temporal,
+        taskQueue: services.env.TEMPORAL_TASK_QUEUE,
+        returnPolicy: returnPolicyOf(services.env),
+      },
       {
         sellerId: id,
         period: query.period,
