@@ -20,15 +20,7 @@ import {
   type RunningApi,
   type RunningWorker,
 } from './support/services';
-
-const shipTo = {
-  name: 'Ada Buyer',
-  line1: '1 Main St',
-  city: 'Austin',
-  region: 'TX',
-  postalCode: '78701',
-  country: 'US',
-};
+import { testShipTo as shipTo } from './support/addresses';
 
 interface TicketBody {
   ticket: string;

@@ -15,15 +15,7 @@ import { connectTestServices, eventually, startApi, uniqueId, type RunningApi } 
 import { startStripeRecorder, type StripeRecorder } from './support/stripe-recorder';
 import { activitiesOf } from './support/workflow-history';
 import { startWorkerProcess, writeWorkflowBundle, type WorkerProcess } from './support/worker-process';
-
-const shipTo = {
-  name: 'Ada Buyer',
-  line1: '1 Main St',
-  city: 'Austin',
-  region: 'TX',
-  postalCode: '78701',
-  country: 'US',
-};
+import { testShipTo as shipTo } from './support/addresses';
 
 // The worker runs as its own OS process and is killed with SIGKILL at the worst moments of the checkout
 // saga: right after Redis took the stock, and right after Stripe authorized the card, each before Temporal

@@ -1,5 +1,5 @@
 import { defineQuery } from '@temporalio/workflow';
-import type { Money } from '../domain/money';
+import type { PayoutDoc } from '../integrations/collections';
 
 // Shared by the payout workflow, its schedule and the API.
 
@@ -27,15 +27,7 @@ export interface PayoutInput {
   period?: string;
 }
 
-export interface PayoutOutcome {
-  payoutId: string;
-  sellerId: string;
-  period: string;
-  status: 'paid' | 'skipped';
-  amount: Money;
-  reason?: string;
-  transferId?: string;
-  subOrderIds: string[];
-}
+/** What a payout run reports: its record, named by payout id. */
+export type PayoutOutcome = Omit<PayoutDoc, '_id' | 'asOf' | 'createdAt'> & { payoutId: string };
 
 export const payoutStateQuery = defineQuery<{ status: string; outcome?: PayoutOutcome }>('payoutState');

@@ -8,15 +8,7 @@ import type { Services } from '../../integrations/services';
 import type { Account } from './accounts';
 import { call } from './http';
 import { eventually, uniqueId } from './services';
-
-const shipTo = {
-  name: 'Ada Buyer',
-  line1: '1 Main St',
-  city: 'Austin',
-  region: 'TX',
-  postalCode: '78701',
-  country: 'US',
-};
+import { testShipTo as shipTo } from './addresses';
 
 /** An active product whose id the API accepts (prd_...), with one SKU and stock, for orders through the API. */
 export async function listedProduct(
