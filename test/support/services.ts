@@ -21,7 +21,8 @@ export function testEnv(overrides: Record<string, string> = {}): Env {
     NODE_ENV: 'test',
     MONGODB_URI: process.env.TEST_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/marketplace_test',
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/1',
-    OPENSEARCH_INDEX_PREFIX: 'marketplace-test',
+    // Parallel checkouts sharing one local stack each set their own database, Redis db and index prefix.
+    OPENSEARCH_INDEX_PREFIX: process.env.TEST_OPENSEARCH_INDEX_PREFIX ?? 'marketplace-test',
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
     PORT: '0',
     ...overrides,
