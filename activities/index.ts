@@ -47,6 +47,12 @@ export interface ActivityDeps {
 /** Every activity the workers register, closed over real clients; workflows see only this type. */
 export function createActivities(deps: ActivityDeps) {
   const now = deps.now ?? (() => new Date());
+  const notifications = createNotificationActivities({
+    collections: deps.collections,
+    email: deps.email ?? createEmailSender(deps.env, deps.collections),
+    sms: deps.sms ?? createSmsSender(deps.env, deps.collections),
+    now,
+  });
   return {
     ...createInventoryActivities({
       counters: deps.counters,
@@ -65,16 +71,22 @@ export function createActivities(deps: ActivityDeps) {
     ...createPaymentActivities({ stripe: deps.stripe }),
     ...createRefundActivities({ stripe: deps.stripe }),
     ...createReturnActivities({ collections: deps.collections, now }),
-    ...createStockReconciliationActivities({ ...deps, now }),
+    ...createStockReconciliationActivities({
+      ...deps,
+      now,
+      onDiscrepancy: async (discrepancy) => {
+        await notifications.sendEmail({
+          to: deps.env?.OPS_EMAIL ?? 'ops@marketplace.local',
+          template: 'stock-discrepancy',
+          data: { sku: discrepancy.sku, reason: discrepancy.reason },
+          idempotencyKey: `stock-discrepancy-${discrepancy.sku}-${discrepancy.firstSeenAt.toISOString()}`,
+        });
+      },
+    }),
     ...createSubOrderActivities({ collections: deps.collections, now }),
     ...createFraudSignalActivities({ collections: deps.collections, redis: deps.redis, now }),
     ...createRecommendationActivities({ collections: deps.collections, now }),
-    ...createNotificationActivities({
-      collections: deps.collections,
-      email: deps.email ?? createEmailSender(deps.env, deps.collections),
-      sms: deps.sms ?? createSmsSender(deps.env, deps.collections),
-      now,
-    }),
+    ...notifications,
     ...createSellerActivities({ collections: deps.collections, redis: deps.redis, stripe: deps.stripe, now }),
     ...createSellerLedgerActivities({ collections: deps.collections, now }),
     ...createPayoutActivities({

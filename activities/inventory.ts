@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { RequestedLine } from '../domain/order-lines';
 import type { Collections } from '../integrations/collections';
 import type { Allocation, StockCounters } from '../integrations/stock-counters';
-import { adjustmentEntry, appendLedger, ledgerEntries, ledgerHold } from './stock-ledger';
+import { adjustmentEntry, appendLedger, claimHoldOutcome, ledgerEntries, ledgerHold } from './stock-ledger';
 
 export interface HeldLine {
   sku: string;
@@ -26,34 +26,69 @@ export function createInventoryActivities({ counters, collections, now, onStockC
     });
   }
 
-  /** Releases every line of a hold, recording both the reservation and its release so the ledger nets out. */
-  async function releaseLines(holdId: string, skus: string[]): Promise<void> {
-    for (const sku of skus) {
-      const outcome = await counters.release(sku, holdId);
-      if (outcome.kind === 'released' && outcome.allocations.length > 0) {
-        const at = now();
-        await appendLedger(collections, [
-          ...ledgerEntries('reserve', holdId, sku, outcome.allocations, at),
-          ...ledgerEntries('release', holdId, sku, outcome.allocations, at),
-        ]);
-      } else if (outcome.kind === 'released') {
-        await releaseFromLedger(holdId, sku);
+  /**
+   * Gives a hold's units back, once, whoever asks and however often. The outcome is claimed in the database
+   * first (a hold already sold is not released); Redis then moves the counters if this is the first release,
+   * and the ledger entries are written by every caller, so a retry after a crash or a failed write still
+   * records the release that an earlier attempt made in Redis.
+   */
+  async function releaseHold(holdId: string, sku: string): Promise<void> {
+    if ((await claimHoldOutcome(collections, holdId, sku, 'released', now())) !== 'released') return;
+    const outcome = await counters.release(sku, holdId);
+    if (outcome.kind === 'unchanged') {
+      // Redis says committed: only a sale decided before outcomes were claimed can get here; it stands.
+      console.warn(`hold ${holdId} on ${sku} is ${outcome.state} in Redis; release skipped`);
+      return;
+    }
+    let reserved: Allocation[];
+    if (outcome.kind === 'released') {
+      reserved = outcome.allocations;
+    } else {
+      // Redis has no record of the hold: lost (flushed, restarted without its data) or never reserved. The
+      // ledger decides: units it still counts as held go back, by a restore key that adds nothing twice;
+      // units it already released were counted back when Redis was rebuilt from it.
+      const hold = await ledgerHold(collections, holdId, sku);
+      if (hold.state !== 'held') return;
+      reserved = hold.reserved;
+      for (const { warehouseId, quantity } of reserved) {
+        await counters.adjust(sku, warehouseId, quantity, `restore:${holdId}:${warehouseId}`);
       }
     }
+    const at = now();
+    await appendLedger(collections, [
+      ...ledgerEntries('reserve', holdId, sku, reserved, at),
+      ...ledgerEntries('release', holdId, sku, reserved, at),
+    ]);
+  }
+
+  async function releaseLines(holdId: string, skus: string[]): Promise<void> {
+    for (const sku of skus) await releaseHold(holdId, sku);
     await stockChanged(skus);
   }
 
-  /**
-   * Redis lost the hold (flushed or restarted without its data) but the ledger has it: give the units back
-   * by the ledger's account, once, so a lost cache never strands stock.
-   */
-  async function releaseFromLedger(holdId: string, sku: string): Promise<void> {
-    const hold = await ledgerHold(collections, holdId, sku);
-    if (hold.state !== 'held') return;
-    for (const { warehouseId, quantity } of hold.reserved) {
-      await counters.adjust(sku, warehouseId, quantity, `restore:${holdId}:${warehouseId}`);
+  /** Turns a hold into a sale, once; a hold already released cannot be sold. */
+  async function commitHold(holdId: string, sku: string): Promise<void> {
+    const decided = await claimHoldOutcome(collections, holdId, sku, 'committed', now());
+    if (decided !== 'committed') {
+      throw ApplicationFailure.nonRetryable(`Hold ${holdId} on ${sku} is ${decided}`, 'HoldEnded');
     }
-    await appendLedger(collections, ledgerEntries('release', holdId, sku, hold.reserved, now()));
+    const outcome = await counters.commit(sku, holdId);
+    let reserved: Allocation[];
+    if (outcome.kind === 'committed') {
+      reserved = outcome.allocations;
+    } else {
+      // Redis may have lost the hold while the ledger still has it: the sale stands by the ledger.
+      const hold = await ledgerHold(collections, holdId, sku);
+      if (outcome.state !== 'none' || hold.reserved.length === 0) {
+        throw ApplicationFailure.nonRetryable(`Hold ${holdId} on ${sku} is ${outcome.state}`, 'HoldEnded');
+      }
+      reserved = hold.reserved;
+    }
+    const at = now();
+    await appendLedger(collections, [
+      ...ledgerEntries('reserve', holdId, sku, reserved, at),
+      ...ledgerEntries('commit', holdId, sku, reserved, at),
+    ]);
   }
 
   return {
@@ -143,28 +178,7 @@ export function createInventoryActivities({ counters, collections, now, onStockC
 
     /** Turns a hold into a sale: the units stay out of available stock and the hold can no longer expire. */
     async commitStock(input: { holdId: string; skus: string[] }): Promise<void> {
-      for (const sku of input.skus) {
-        const outcome = await counters.commit(sku, input.holdId);
-        if (outcome.kind === 'committed') {
-          const at = now();
-          await appendLedger(collections, [
-            ...ledgerEntries('reserve', input.holdId, sku, outcome.allocations, at),
-            ...ledgerEntries('commit', input.holdId, sku, outcome.allocations, at),
-          ]);
-        } else {
-          // Redis may have lost the hold while the ledger still has it: the sale stands by the ledger.
-          const hold = await ledgerHold(collections, input.holdId, sku);
-          if (hold.state === 'held') {
-            await appendLedger(collections, ledgerEntries('commit', input.holdId, sku, hold.reserved, now()));
-            continue;
-          }
-          if (hold.state === 'committed') continue;
-          throw ApplicationFailure.nonRetryable(
-            `Hold ${input.holdId} on ${sku} is ${outcome.state}`,
-            'HoldEnded',
-          );
-        }
-      }
+      for (const sku of input.skus) await commitHold(input.holdId, sku);
     },
   };
 }

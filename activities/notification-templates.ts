@@ -54,6 +54,11 @@ export const notificationTemplates = {
     text: `Return ${d.returnId} was closed without a refund: ${d.reason}`,
     sms: `Return ${d.returnId} closed: ${d.reason}`,
   })),
+  'stock-discrepancy': template((d: { sku: string; reason: string }) => ({
+    subject: `Stock of ${d.sku} needs a decision`,
+    text: `Reconciliation found the stock ledger and Redis disagreeing on ${d.sku} (${d.reason}) and left both as they are. See GET /ops/stock/discrepancies, and repair with npm run repair:stock-ledger.`,
+    sms: `Stock of ${d.sku} needs a decision (${d.reason}).`,
+  })),
   'order-confirmed': template((d: { orderId: string; total: Money }) => ({
     subject: `Order ${d.orderId} confirmed`,
     text: `Thank you! Your order ${d.orderId} for ${formatMoney(d.total)} is confirmed.`,

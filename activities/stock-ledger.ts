@@ -1,8 +1,8 @@
-import { MongoBulkWriteError, type AnyBulkWriteOperation } from 'mongodb';
 import {
   isDuplicateKeyError,
   type Collections,
   type StockEntryKind,
+  type StockHoldOutcomeDoc,
   type StockLedgerEntry,
 } from '../integrations/collections';
 import type { Allocation } from '../integrations/stock-counters';
@@ -46,24 +46,46 @@ export function adjustmentEntry(
   };
 }
 
+/**
+ * Writes each entry once: a plain insert keyed by the fact, so a repeat is a duplicate-key error and nothing
+ * else. One insert per entry, never a bulk upsert: FerretDB's upserts read then write, and an unordered
+ * bulk that meets an error part-way gives no per-entry answer the caller can trust.
+ */
 export async function appendLedger(c: Collections, entries: StockLedgerEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  // Upsert with $setOnInsert: inserts once, and a repeat neither fails nor rewrites the original entry.
-  const ops: AnyBulkWriteOperation<StockLedgerEntry>[] = entries.map(({ _id, ...fields }) => ({
-    updateOne: { filter: { _id }, update: { $setOnInsert: fields }, upsert: true },
-  }));
-  try {
-    await c.stockLedger.bulkWrite(ops, { ordered: false });
-  } catch (error) {
-    // Two writers upserting the same entry at once: the loser's duplicate-key error means "already there".
-    if (!onlyDuplicates(error)) throw error;
-  }
+  await Promise.all(
+    entries.map(async (entry) => {
+      try {
+        await c.stockLedger.insertOne(entry);
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+    }),
+  );
 }
 
-function onlyDuplicates(error: unknown): boolean {
-  if (!(error instanceof MongoBulkWriteError)) return isDuplicateKeyError(error);
-  const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-  return errors.length > 0 && errors.every((e) => (e as { code?: number }).code === 11000);
+export type HoldOutcome = StockHoldOutcomeDoc['outcome'];
+
+/**
+ * Decides how a hold on a SKU ends, once: the first caller's insert wins and every later caller, whatever it
+ * wanted, gets the winner's outcome back. A unique-key insert is the one claim FerretDB makes atomic.
+ */
+export async function claimHoldOutcome(
+  c: Collections,
+  holdId: string,
+  sku: string,
+  outcome: HoldOutcome,
+  at: Date,
+): Promise<HoldOutcome> {
+  const _id = `${holdId}:${sku}`;
+  try {
+    await c.stockHoldOutcomes.insertOne({ _id, holdId, sku, outcome, at });
+    return outcome;
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+  }
+  const decided = await c.stockHoldOutcomes.findOne({ _id });
+  if (!decided) throw new Error(`hold outcome ${_id} vanished after a duplicate-key error`);
+  return decided.outcome;
 }
 
 /** Available units per SKU and warehouse, as the ledger says: the truth Redis is rebuilt from. */
@@ -105,4 +127,23 @@ export async function ledgerHold(
         ? 'held'
         : 'none';
   return { reserved, state };
+}
+
+/** Units the ledger counts as held by holds that have neither a release nor a commit yet, per warehouse. */
+export async function ledgerOpenHolds(
+  c: Collections,
+  sku: string,
+): Promise<{ holds: number; units: Record<string, number> }> {
+  const entries = await c.stockLedger
+    .find({ sku, kind: { $in: ['reserve', 'release', 'commit'] } })
+    .toArray();
+  const ended = new Set(entries.filter((e) => e.kind !== 'reserve').map((e) => e.holdId));
+  const units: Record<string, number> = {};
+  const open = new Set<string>();
+  for (const e of entries) {
+    if (e.kind !== 'reserve' || !e.holdId || ended.has(e.holdId)) continue;
+    open.add(e.holdId);
+    units[e.warehouseId] = (units[e.warehouseId] ?? 0) - e.delta;
+  }
+  return { holds: open.size, units };
 }

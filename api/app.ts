@@ -21,6 +21,7 @@ import { promotionsRouter } from './routes/promotions';
 import { reviewsRouter } from './routes/reviews';
 import { vendorDashboardRouter } from './routes/vendor-dashboard';
 import { stockRouter } from './routes/stock';
+import { stockDiscrepanciesRouter } from './routes/stock-discrepancies';
 import { outboxRouter } from './routes/outbox';
 import { sellersRouter } from './routes/sellers';
 import { payoutsRouter } from './routes/payouts';
@@ -48,6 +49,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(productsRouter(services, registry));
   app.use(searchRouter(services, registry));
   app.use(stockRouter(services, registry));
+  app.use(stockDiscrepanciesRouter(services, registry));
   app.use(ordersRouter(services, registry));
   app.use(sellersRouter(services, registry));
   app.use(payoutsRouter(services, registry));

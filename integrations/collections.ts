@@ -88,6 +88,32 @@ export interface StockLedgerEntry {
   at: Date;
 }
 
+/**
+ * How one hold on one SKU ended. Its _id is `<holdId>:<sku>`, so the first insert decides the outcome and
+ * every later caller (a retry, a racing compensation) reads it instead of deciding again.
+ */
+export interface StockHoldOutcomeDoc {
+  _id: string;
+  holdId: string;
+  sku: string;
+  outcome: 'released' | 'committed';
+  at: Date;
+}
+
+/** A SKU whose Redis counters and ledger disagree in a way reconciliation must not repair on its own. */
+export interface StockDiscrepancyDoc {
+  _id: string;
+  sku: string;
+  reason: 'negative-ledger' | 'open-holds-disagree';
+  redis: { available: Record<string, number>; heldUnits: Record<string, number> };
+  ledger: { available: Record<string, number>; heldUnits: Record<string, number> };
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  sightings: number;
+  /** Set when a later run finds the two agreeing again (repaired by a person or by the repair command). */
+  resolvedAt?: Date;
+}
+
 export interface ShippingAddress {
   name: string;
   line1: string;
@@ -322,6 +348,8 @@ export interface Collections {
   products: Collection<ProductDoc>;
   skus: Collection<SkuDoc>;
   stockLedger: Collection<StockLedgerEntry>;
+  stockHoldOutcomes: Collection<StockHoldOutcomeDoc>;
+  stockDiscrepancies: Collection<StockDiscrepancyDoc>;
   orders: Collection<OrderDoc>;
   subOrders: Collection<SubOrderDoc>;
   shipments: Collection<ShipmentDoc>;
@@ -348,6 +376,8 @@ export function collections(db: Db): Collections {
     products: db.collection<ProductDoc>('products'),
     skus: db.collection<SkuDoc>('skus'),
     stockLedger: db.collection<StockLedgerEntry>('stock_ledger'),
+    stockHoldOutcomes: db.collection<StockHoldOutcomeDoc>('stock_hold_outcomes'),
+    stockDiscrepancies: db.collection<StockDiscrepancyDoc>('stock_discrepancies'),
     orders: db.collection<OrderDoc>('orders'),
     subOrders: db.collection<SubOrderDoc>('sub_orders'),
     shipments: db.collection<ShipmentDoc>('shipments'),
@@ -377,6 +407,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
     c.products.createIndex({ version: 1 }),
     c.products.createIndex({ updatedAt: 1, _id: 1 }),
     c.stockLedger.createIndex({ sku: 1 }),
+    c.stockLedger.createIndex({ holdId: 1 }),
     c.orders.createIndex({ customerId: 1, createdAt: -1 }),
     c.outbox.createIndex({ to: 1, createdAt: -1 }),
     c.outbox.createIndex({ template: 1, createdAt: -1 }),

@@ -46,30 +46,38 @@ for i = 1, #alloc, 2 do
   redis.call('HSET', KEYS[2], alloc[i], alloc[i + 1])
 end
 redis.call('HSET', KEYS[2], '_state', 'held')
+redis.call('SADD', KEYS[3], ARGV[2])
 local out = {'held'}
 for i = 1, #alloc do table.insert(out, tostring(alloc[i])) end
 return out
 `;
 
-/** Releasing a hold that never existed leaves a tombstone, so a late reservation retry cannot take stock. */
+/**
+ * Releasing a hold that never existed leaves a tombstone, so a late reservation retry cannot take stock.
+ * A hold already released answers with what it had held, so a retried release can still write its ledger
+ * entries: the first caller changes the counters, every caller learns the same outcome.
+ */
 const releaseScript = `
 local state = redis.call('HGET', KEYS[2], '_state')
 if not state then
   redis.call('HSET', KEYS[2], '_state', 'released')
   redis.call('EXPIRE', KEYS[2], ARGV[1])
-  return {'released'}
+  return {'absent'}
 end
-if state ~= 'held' then return {'already_' .. state} end
+if state ~= 'held' and state ~= 'released' then return {'already_' .. state} end
 local hold = redis.call('HGETALL', KEYS[2])
-local out = {'released'}
+local out = {state == 'held' and 'released' or 'already_released'}
 for i = 1, #hold, 2 do
   if hold[i] ~= '_state' then
-    redis.call('HINCRBY', KEYS[1], hold[i], tonumber(hold[i + 1]))
+    if state == 'held' then redis.call('HINCRBY', KEYS[1], hold[i], tonumber(hold[i + 1])) end
     table.insert(out, hold[i]); table.insert(out, hold[i + 1])
   end
 end
-redis.call('HSET', KEYS[2], '_state', 'released')
-redis.call('EXPIRE', KEYS[2], ARGV[1])
+if state == 'held' then
+  redis.call('HSET', KEYS[2], '_state', 'released')
+  redis.call('EXPIRE', KEYS[2], ARGV[1])
+  redis.call('SREM', KEYS[3], ARGV[2])
+end
 return out
 `;
 
@@ -84,6 +92,7 @@ end
 if state == 'held' then
   redis.call('HSET', KEYS[2], '_state', 'committed')
   redis.call('EXPIRE', KEYS[2], ARGV[1])
+  redis.call('SREM', KEYS[3], ARGV[2])
 end
 return out
 `;
@@ -133,7 +142,11 @@ export type ReserveOutcome =
   | { kind: 'ended'; state: string; allocations: Allocation[] };
 
 export type ReleaseOutcome =
-  { kind: 'released'; allocations: Allocation[] } | { kind: 'unchanged'; state: string };
+  /** `repeat`: an earlier call released it; this one changed nothing but learns what was held. */
+  | { kind: 'released'; allocations: Allocation[]; repeat: boolean }
+  /** Redis has no record of the hold (never reserved here, or lost with a flushed Redis). */
+  | { kind: 'absent' }
+  | { kind: 'unchanged'; state: string };
 
 export type CommitOutcome =
   { kind: 'committed'; allocations: Allocation[] } | { kind: 'unchanged'; state: string };
@@ -154,6 +167,11 @@ export function holdKey(sku: string, holdId: string): string {
   return `hold:{${sku}}:${holdId}`;
 }
 
+/** The ids of a SKU's holds that are still held, so reconciliation can see what Redis thinks is open. */
+export function openHoldsKey(sku: string): string {
+  return `holds:{${sku}}`;
+}
+
 export class StockCounters {
   constructor(private readonly redis: RedisClient) {}
 
@@ -165,8 +183,8 @@ export class StockCounters {
   async reserve(sku: string, holdId: string, quantity: number): Promise<ReserveOutcome> {
     const [state = '', ...rest] = await this.run(
       reserveScript,
-      [stockKey(sku), holdKey(sku, holdId)],
-      [quantity],
+      [stockKey(sku), holdKey(sku, holdId), openHoldsKey(sku)],
+      [quantity, holdId],
     );
     if (state === 'held') return { kind: 'held', allocations: pairs(rest) };
     if (state === 'insufficient') return { kind: 'insufficient', available: Number(rest[0] ?? 0) };
@@ -176,19 +194,21 @@ export class StockCounters {
   async release(sku: string, holdId: string): Promise<ReleaseOutcome> {
     const [state = '', ...rest] = await this.run(
       releaseScript,
-      [stockKey(sku), holdKey(sku, holdId)],
-      [tombstoneSeconds],
+      [stockKey(sku), holdKey(sku, holdId), openHoldsKey(sku)],
+      [tombstoneSeconds, holdId],
     );
-    return state === 'released'
-      ? { kind: 'released', allocations: pairs(rest) }
-      : { kind: 'unchanged', state };
+    if (state === 'absent') return { kind: 'absent' };
+    if (state === 'released' || state === 'already_released') {
+      return { kind: 'released', allocations: pairs(rest), repeat: state === 'already_released' };
+    }
+    return { kind: 'unchanged', state };
   }
 
   async commit(sku: string, holdId: string): Promise<CommitOutcome> {
     const [state = '', ...rest] = await this.run(
       commitScript,
-      [stockKey(sku), holdKey(sku, holdId)],
-      [tombstoneSeconds],
+      [stockKey(sku), holdKey(sku, holdId), openHoldsKey(sku)],
+      [tombstoneSeconds, holdId],
     );
     return state === 'committed'
       ? { kind: 'committed', allocations: pairs(rest) }
@@ -223,6 +243,25 @@ export class StockCounters {
   async available(sku: string): Promise<Record<string, number>> {
     const raw = await this.redis.hgetall(stockKey(sku));
     return Object.fromEntries(Object.entries(raw).map(([warehouse, count]) => [warehouse, Number(count)]));
+  }
+
+  /**
+   * Units Redis counts as held by open holds, per warehouse. Read key by key, so a hold moving meanwhile can
+   * make one reading wrong for a moment; reconciliation acts only on what it sees twice.
+   */
+  async openHolds(sku: string): Promise<{ holds: number; units: Record<string, number> }> {
+    const ids = await this.redis.smembers(openHoldsKey(sku));
+    const units: Record<string, number> = {};
+    let holds = 0;
+    for (const holdId of ids) {
+      const hold = await this.redis.hgetall(holdKey(sku, holdId));
+      if (hold._state !== 'held') continue;
+      holds += 1;
+      for (const [warehouseId, quantity] of Object.entries(hold)) {
+        if (warehouseId !== '_state') units[warehouseId] = (units[warehouseId] ?? 0) + Number(quantity);
+      }
+    }
+    return { holds, units };
   }
 
   async totalAvailable(skus: string[]): Promise<Map<string, number>> {

@@ -22,6 +22,11 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   function listen(): Promise<void> {
     if (server) return Promise.resolve();
     const s = createServer((client) => {
+      // A connection accepted while cut() is closing this server would keep close() waiting forever.
+      if (server !== s) {
+        client.destroy();
+        return;
+      }
       const upstream = connect(target.port, target.host);
       for (const socket of [client, upstream]) {
         sockets.add(socket);
@@ -44,8 +49,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   async function cut() {
     const s = server;
     server = undefined;
+    const closed = s ? new Promise<void>((resolve) => s.close(() => resolve())) : Promise.resolve();
     for (const socket of sockets) socket.destroy();
-    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+    await closed;
   }
 
   await listen();

@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createActivities } from '../activities';
+import { ledgerBalances } from '../activities/stock-ledger';
+import type { Services } from '../integrations/services';
+import { register, type Account } from './support/accounts';
+import { testShipTo as shipTo } from './support/addresses';
+import { stockedProduct } from './support/catalog';
+import { call } from './support/http';
+import {
+  connectTestServices,
+  eventually,
+  startApi,
+  startWorker,
+  uniqueId,
+  type RunningApi,
+  type RunningWorker,
+} from './support/services';
+
+// The race a busy storefront runs through ordinary checkout: more buyers than units, a third placing unpaid
+// orders and cancelling them, a third paying, a third paying and then cancelling, all at once. The ledger is
+// the truth Redis is rebuilt from, so after everything settles both must say the same: stock − units sold.
+
+type Plan = 'unpaid-then-cancel' | 'paid' | 'paid-then-cancel';
+const plans: Plan[] = ['unpaid-then-cancel', 'paid', 'paid-then-cancel'];
+const finalStatuses = ['confirmed', 'failed', 'cancelled'];
+
+interface OrderView {
+  orderId: string;
+  status: string;
+  failureReason?: string;
+}
+
+const rounds = Number(process.env.STOCK_RACE_ROUNDS ?? 2);
+const buyersPerRound = Number(process.env.STOCK_RACE_BUYERS ?? 36);
+const unitsPerRound = 11;
+
+describe('stock truth under racing cancellations, through ordinary checkout', () => {
+  let services: Services;
+  let api: RunningApi;
+  let worker: RunningWorker;
+  let buyers: Account[];
+
+  before(async () => {
+    // Holds last as long as a real storefront's; the race ends by cancellation, not by expiry.
+    services = await connectTestServices({ RESERVATION_HOLD_SECONDS: '600' });
+    worker = await startWorker(services);
+    api = await startApi(services);
+    buyers = await Promise.all(Array.from({ length: buyersPerRound }, () => register(api.baseUrl, 'buyer')));
+  });
+
+  after(async () => {
+    await api.stop();
+    await worker.stop();
+    await services.close();
+  });
+
+  const orderOf = async (buyer: Account, orderId: string) =>
+    (await call<OrderView>(api.baseUrl, 'GET', `/orders/${orderId}`, { headers: buyer.auth })).body;
+
+  const settled = (buyer: Account, orderId: string, done: (o: OrderView) => boolean) =>
+    eventually(
+      async () => {
+        const order = await orderOf(buyer, orderId);
+        return done(order) ? order : undefined;
+      },
+      { timeoutMs: 180_000, intervalMs: 250, what: `order ${orderId} to settle` },
+    );
+
+  const cancel = (buyer: Account, orderId: string) =>
+    call(api.baseUrl, 'POST', `/orders/${orderId}/cancel`, {
+      body: { reason: 'changed my mind' },
+      headers: buyer.auth,
+    });
+
+  /** One buyer's whole part in the race; returns the order's final status. */
+  async function race(buyer: Account, plan: Plan, sku: string): Promise<OrderView> {
+    const placed = await call<OrderView>(api.baseUrl, 'POST', '/orders', {
+      body: {
+        shipTo,
+        lines: [{ sku, quantity: 1 }],
+        ...(plan === 'unpaid-then-cancel' ? {} : { paymentMethodId: 'pm_card_visa' }),
+      },
+      headers: { ...buyer.auth, 'Idempotency-Key': uniqueId('race') },
+    });
+    assert.equal(placed.status, 202, JSON.stringify(placed.body));
+    const { orderId } = placed.body;
+    if (plan === 'unpaid-then-cancel') {
+      // Cancel at once, while the reservation may still be in flight.
+      await cancel(buyer, orderId);
+      return settled(buyer, orderId, (o) => finalStatuses.includes(o.status));
+    }
+    const first = await settled(buyer, orderId, (o) => finalStatuses.includes(o.status));
+    if (plan === 'paid' || first.status !== 'confirmed') return first;
+    const answer = await cancel(buyer, orderId);
+    assert.equal(answer.status, 202, JSON.stringify(answer.body));
+    return settled(buyer, orderId, (o) => o.status === 'cancelled');
+  }
+
+  for (let round = 1; round <= rounds; round += 1) {
+    test(`round ${round}: ${buyersPerRound} buyers for ${unitsPerRound} units settle to one truth`, async () => {
+      const { sku } = await stockedProduct(services, { stock: unitsPerRound, price: 1200 });
+      const outcomes = await Promise.all(
+        buyers.map((buyer, i) => race(buyer, plans[i % plans.length] ?? 'paid', sku)),
+      );
+      const sold = outcomes.filter((o) => o.status === 'confirmed').length;
+      assert.ok(sold <= unitsPerRound, `oversold: ${sold} confirmed of ${unitsPerRound}`);
+      assert.ok(sold > 0, 'some paying buyer got a unit');
+
+      // Every order's workflow has ended its stock moves once the order reads final; wait for the children
+      // of cancelled orders too, which release after telling the parent.
+      const expected = unitsPerRound - sold;
+      const ledgerAvailable = async () =>
+        Object.values((await ledgerBalances(services.collections, [sku])).get(sku) ?? {}).reduce(
+          (a, b) => a + b,
+          0,
+        );
+      await eventually(async () => ((await ledgerAvailable()) === expected ? true : undefined), {
+        timeoutMs: 30_000,
+        what: `the ledger to read ${expected} available`,
+      }).catch(async (error: unknown) => {
+        const entries = await services.collections.stockLedger.find({ sku }).toArray();
+        const byHold = new Map<string, string[]>();
+        for (const e of entries)
+          byHold.set(e.holdId ?? e._id, [...(byHold.get(e.holdId ?? e._id) ?? []), e.kind]);
+        const statusOf = new Map(outcomes.map((o) => [o.orderId, o.status]));
+        const holds = [...byHold].map(
+          ([hold, kinds]) => `${hold}=${statusOf.get(hold) ?? '?'}:${kinds.join('+')}`,
+        );
+        throw new Error(
+          `${(error as Error).message}; ledger reads ${await ledgerAvailable()}; ${holds.join(' ')}`,
+        );
+      });
+      const redis = (await services.counters.totalAvailable([sku])).get(sku);
+      assert.equal(redis, expected, 'Redis = stock − units confirmed');
+      assert.equal(await ledgerAvailable(), expected, 'ledger = stock − units confirmed');
+
+      // Each hold of an order that did not end confirmed was released exactly as much as it reserved.
+      const entries = await services.collections.stockLedger.find({ sku }).toArray();
+      for (const order of outcomes) {
+        const mine = entries.filter((e) => e.holdId === order.orderId);
+        const net = mine.reduce((a, e) => a + e.delta, 0);
+        assert.equal(net, order.status === 'confirmed' ? -1 : 0, `hold ${order.orderId} (${order.status})`);
+      }
+
+      // A reconciliation run afterwards has nothing to repair and changes nothing.
+      const report = await createActivities(services).reconcileStock();
+      assert.deepEqual(
+        report.drifts.filter((d) => d.sku === sku),
+        [],
+      );
+      assert.equal((await services.counters.totalAvailable([sku])).get(sku), expected);
+    });
+  }
+});
