@@ -422,6 +422,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
     c.subOrders.createIndex({ paymentIntentId: 1 }),
     c.disputes.createIndex({ sellerId: 1, createdAt: -1 }),
     c.disputes.createIndex({ subOrderId: 1 }),
+    c.disputes.createIndex({ status: 1 }),
   ]);
 }
 

@@ -3,7 +3,9 @@ import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createActivities } from '../activities';
+import { returnRefund } from '../domain/return-refund';
 import type { SellerLedgerEntry } from '../domain/seller-ledger';
+import { disputesByStatus } from '../reporting/dispute-outcomes';
 import type { Services } from '../integrations/services';
 import type { disputeWorkflow, sellerPayoutWorkflow } from '../workflows';
 import { disputeWorkflowId } from '../workflows/dispute-definitions';
@@ -327,6 +329,9 @@ describe('card disputes, through the API, signed Stripe webhooks and stripe-mock
     });
     const opened = await disputeReaches(disputeId, 'awaiting_evidence');
     assert.deepEqual(opened.hold, { amount: -left, currency: 'USD' }, 'only what the return left is held');
+    // A return on the same sub-order cannot refund while the bank decides: its refund step waits.
+    const basis = { returnId: uniqueId('ret'), orderId, sellerId: seller.sellerId ?? '' };
+    await assert.rejects(activities.returnRefundBasis(basis), { type: 'SubOrderDisputed' });
     const badBody = await call(api.baseUrl, 'POST', `/ops/disputes/${disputeId}/accept`, {
       body: {},
       headers: ops,
@@ -354,6 +359,11 @@ describe('card disputes, through the API, signed Stripe webhooks and stripe-mock
     assert.equal(total(entries), 0, 'return and dispute together take back exactly what was earned');
     assert.equal(total(entries, ['chargeback']), -(total(beforeDispute, ['sale', 'shipping']) - 2500));
     assert.equal(total(entries, ['chargeback_fee']), 0, 'the marketplace bears the fee by default');
+    // Once lost, the buyer has every unit's money back: a return still open refunds nothing more.
+    const after = await activities.returnRefundBasis(basis);
+    assert.equal(returnRefund(after.pricing, { [sub.lines[0]?.sku ?? '']: 1 }, after.earlier).amount, 0);
+    const counts = await disputesByStatus(services.collections);
+    assert.ok(counts.accepted >= 1 && counts.won >= 1 && counts.lost >= 1, JSON.stringify(counts));
     // Stripe's own closing event follows; nothing changes.
     await send({
       disputeId,
