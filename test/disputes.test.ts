@@ -77,7 +77,16 @@ describe('card disputes, through the API, signed Stripe webhooks and stripe-mock
     ops = await opsAuth(api.baseUrl, services);
   });
 
+  /** Disputes this run opened: any still waiting when a test fails are ended, so no stray waits on. */
+  const opened = new Set<string>();
+
   after(async () => {
+    for (const disputeId of opened) {
+      await services.temporal.workflow
+        .getHandle(disputeWorkflowId(disputeId))
+        .terminate('disputes test finished')
+        .catch(() => undefined);
+    }
     await Promise.all([api.stop(), sellerPaysFeeApi.stop()]);
     await worker.stop();
     await services.close();
@@ -106,8 +115,10 @@ describe('card disputes, through the API, signed Stripe webhooks and stripe-mock
   const total = (entries: SellerLedgerEntry[], kinds?: Array<SellerLedgerEntry['kind']>) =>
     entries.filter((e) => !kinds || kinds.includes(e.kind)).reduce((t, e) => t + e.amount.amount, 0);
 
-  const send = (input: DisputeEventInput, base = api.baseUrl) =>
-    postStripeEvent(services, base, disputeEvent(input));
+  const send = (input: DisputeEventInput, base = api.baseUrl) => {
+    opened.add(input.disputeId);
+    return postStripeEvent(services, base, disputeEvent(input));
+  };
 
   const disputeReaches = (disputeId: string, status: string) =>
     eventually(
@@ -129,6 +140,7 @@ describe('card disputes, through the API, signed Stripe webhooks and stripe-mock
     const now = Math.floor(Date.now() / 1000);
     const dueBy = now + 7 * 86_400;
     const base = { disputeId, paymentIntentId: sub.paymentIntentId, amount: sub.total.amount, dueBy };
+    opened.add(disputeId);
     const created = disputeEvent({
       ...base,
       type: 'charge.dispute.created',
@@ -375,6 +387,34 @@ describe('card disputes, through the API, signed Stripe webhooks and stripe-mock
       created: now + 5,
     });
     assert.deepEqual(await ledgerOf(subOrderId), entries);
+  });
+
+  test('a dispute on a charge that is not ours holds nothing and is handed to ops', async () => {
+    const disputeId = newDisputeId();
+    const now = Math.floor(Date.now() / 1000);
+    const res = await send({
+      disputeId,
+      paymentIntentId: `pi_${disputeId.slice(3)}`,
+      amount: 1234,
+      dueBy: now + 7 * 86_400,
+      type: 'charge.dispute.created',
+      status: 'needs_response',
+      created: now,
+    });
+    assert.equal(res.status, 200);
+    await disputeReaches(disputeId, 'unmatched');
+    await eventually(async () => {
+      const mails = await services.collections.outbox
+        .find({ template: 'dispute-unmatched', body: { $regex: disputeId } })
+        .toArray();
+      return mails.length === 1 && mails[0]?.to === services.env.OPS_EMAIL ? true : undefined;
+    });
+    assert.equal(await services.collections.sellerLedger.countDocuments({ disputeId }), 0);
+    assert.equal((await readDispute(disputeId, seller.auth)).status, 404);
+    const seen = await readDispute(disputeId, ops);
+    assert.equal(seen.status, 200);
+    assert.equal(seen.body.status, 'unmatched');
+    assert.equal((await readDispute('not-a-dispute', ops)).status, 400);
   });
 
   test('a payout never pays a held amount; a seller already paid is netted from the next payout', async () => {
