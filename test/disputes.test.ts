@@ -417,6 +417,40 @@ describe('card disputes, through the API, signed Stripe webhooks and stripe-mock
     assert.equal((await readDispute('not-a-dispute', ops)).status, 400);
   });
 
+  test("Stripe's closing event arriving before the opening one still settles once", async () => {
+    const sellerId = uniqueId('sel_order');
+    await seedSeller(services.collections, sellerId, 'active');
+    const orderId = uniqueId('ord');
+    const subOrderId = await seedDeliveredSubOrder(services.collections, {
+      orderId,
+      sellerId,
+      lines: [line(sellerId, uniqueId('sku'), 'books', 1800, 1)],
+      deliveredAt: new Date(Date.now() - 3 * day),
+    });
+    await createActivities(services).postSaleToLedger({ orderId, sellerId });
+    const credited = total(await ledgerOf(subOrderId), ['sale', 'shipping']);
+    const disputeId = newDisputeId();
+    const now = Math.floor(Date.now() / 1000);
+    const base = { disputeId, paymentIntentId: `pi_${orderId}`, amount: credited, dueBy: now + 7 * 86_400 };
+    await send({ ...base, type: 'charge.dispute.closed', status: 'lost', created: now + 50 });
+    await send({ ...base, type: 'charge.dispute.created', status: 'needs_response', created: now });
+    await send({
+      ...base,
+      type: 'charge.dispute.funds_withdrawn',
+      status: 'needs_response',
+      created: now + 1,
+    });
+    await disputeReaches(disputeId, 'lost');
+    const handle = services.temporal.workflow.getHandle<typeof disputeWorkflow>(disputeWorkflowId(disputeId));
+    assert.equal((await handle.result()).outcome, 'lost');
+    const entries = await ledgerOf(subOrderId);
+    assert.equal(total(entries), 0, 'the sale is undone once; the marketplace bears the fee');
+    assert.equal(entries.filter((e) => e.kind === 'chargeback').length, 1);
+    await send({ ...base, type: 'charge.dispute.created', status: 'needs_response', created: now });
+    assert.deepEqual(await ledgerOf(subOrderId), entries);
+    assert.equal(stripe.calls.filter((c) => c.path.startsWith(`/v1/disputes/${disputeId}`)).length, 0);
+  });
+
   test('a payout never pays a held amount; a seller already paid is netted from the next payout', async () => {
     const sellerId = uniqueId('sel_disp');
     await seedSeller(services.collections, sellerId, 'active');
