@@ -25,6 +25,7 @@ import { createFlashSaleActivities } from './flash-sales';
 import { createSellerLedgerActivities } from './seller-ledger';
 import { createPayoutActivities } from './payouts';
 import { createPayoutSchedules } from './payout-schedules';
+import { createDisputeActivities } from './disputes';
 import { returnPolicyOf } from '../config/env';
 import { defaultReturnPolicy } from '../domain/return-window';
 
@@ -89,6 +90,7 @@ export function createActivities(deps: ActivityDeps) {
     ...notifications,
     ...createSellerActivities({ collections: deps.collections, redis: deps.redis, stripe: deps.stripe, now }),
     ...createSellerLedgerActivities({ collections: deps.collections, now }),
+    ...createDisputeActivities({ collections: deps.collections, stripe: deps.stripe, now }),
     ...createPayoutActivities({
       collections: deps.collections,
       stripe: deps.stripe,

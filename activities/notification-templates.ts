@@ -111,6 +111,52 @@ export const notificationTemplates = {
     text: 'Stripe re-enabled your account. Your products are visible again and payouts resume.',
     sms: 'Selling resumed: your products are visible again.',
   })),
+  'dispute-opened': template(
+    (d: { disputeId: string; orderId: string; amount: Money; reason: string; dueBy: string }) => ({
+      subject: `A buyer disputed the payment for order ${d.orderId}`,
+      text: `The buyer's bank opened card dispute ${d.disputeId} (${d.reason}) for ${formatMoney(d.amount)} on order ${d.orderId}. That amount is held from your payouts until it is decided. Send your evidence (what was sold, your communication with the buyer, any documents) before ${d.dueBy}; we add the carrier and tracking number from our records and submit it to the card network.`,
+      sms: `Order ${d.orderId} disputed (${formatMoney(d.amount)}); send evidence by ${d.dueBy}.`,
+    }),
+  ),
+  'dispute-opened-ops': template(
+    (d: {
+      disputeId: string;
+      orderId: string;
+      sellerId: string;
+      amount: Money;
+      reason: string;
+      dueBy: string;
+    }) => ({
+      subject: `Dispute ${d.disputeId} on order ${d.orderId}`,
+      text: `Card dispute ${d.disputeId} (${d.reason}, ${formatMoney(d.amount)}) on order ${d.orderId}, seller ${d.sellerId}. Evidence is due at Stripe by ${d.dueBy}; it is submitted automatically before then unless you submit or accept it first.`,
+      sms: `Dispute ${d.disputeId} on ${d.orderId}, due ${d.dueBy}.`,
+    }),
+  ),
+  'dispute-unmatched': template((d: { disputeId: string; chargeId: string; amount: Money }) => ({
+    subject: `Dispute ${d.disputeId} matches no order`,
+    text: `Stripe dispute ${d.disputeId} on charge ${d.chargeId} (${formatMoney(d.amount)}) matches no recorded sub-order. Nothing was held; please handle it in the Stripe dashboard.`,
+    sms: `Dispute ${d.disputeId} matches no order.`,
+  })),
+  'dispute-reminder': template((d: { disputeId: string; orderId: string; dueBy: string }) => ({
+    subject: `Reminder: evidence for the dispute on order ${d.orderId}`,
+    text: `We have not received your evidence for dispute ${d.disputeId} on order ${d.orderId}. It is due by ${d.dueBy}; otherwise we submit only our shipping records.`,
+    sms: `Dispute ${d.disputeId}: evidence due ${d.dueBy}.`,
+  })),
+  'dispute-evidence-submitted': template((d: { disputeId: string; orderId: string; by: string }) => ({
+    subject: `Evidence submitted for the dispute on order ${d.orderId}`,
+    text: `The evidence for dispute ${d.disputeId} on order ${d.orderId} was submitted (${d.by}). The card network usually decides within 60 to 75 days.`,
+    sms: `Dispute ${d.disputeId}: evidence submitted.`,
+  })),
+  'dispute-closed': template(
+    (d: { disputeId: string; orderId: string; outcome: string; sellerDebit: Money }) => ({
+      subject: `Dispute on order ${d.orderId}: ${d.outcome}`,
+      text:
+        d.outcome === 'won'
+          ? `Dispute ${d.disputeId} on order ${d.orderId} was decided in your favour; the held amount is released to your balance.`
+          : `Dispute ${d.disputeId} on order ${d.orderId} was lost; ${formatMoney(d.sellerDebit)} is taken from your balance (from your next payout if you were already paid).`,
+      sms: `Dispute ${d.disputeId}: ${d.outcome}.`,
+    }),
+  ),
   'payout-statement': template((d: { period: string; amount: Money }) => ({
     subject: `Payout statement ${d.period}`,
     text: `Your payout for ${d.period} is ${formatMoney(d.amount)}.`,

@@ -93,6 +93,20 @@ export function createReturnActivities({ collections, now }: { collections: Coll
         for (const line of r.lines)
           earlier[line.sku] = (earlier[line.sku] ?? 0) + (line.acceptedQuantity ?? 0);
       }
+      // A card dispute on the same charge decides the money first (Stripe refuses refunds on a disputed
+      // charge): while it is open the refund waits (retried), and once lost the buyer already has every
+      // unit's money back, so the return refunds nothing more. A won dispute changes nothing here.
+      const disputes = await collections.disputes.find({ subOrderId: sub._id }).toArray();
+      const open = disputes.find((d) => !d.outcome && d.status !== 'unmatched');
+      if (open) {
+        throw ApplicationFailure.retryable(
+          `the charge of ${sub._id} is disputed (${open._id}); the refund waits for the dispute's outcome`,
+          'SubOrderDisputed',
+        );
+      }
+      if (disputes.some((d) => d.outcome === 'lost')) {
+        for (const line of sub.lines) earlier[line.sku] = line.quantity;
+      }
       return {
         paymentIntentId: sub.paymentIntentId,
         pricing: {

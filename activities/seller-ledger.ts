@@ -130,7 +130,11 @@ export function createSellerLedgerActivities({
           commission: amountOf(own, 'commission', currency),
           shipping: amountOf(own, 'shipping', currency),
         },
-        refundedBefore: money(-amountOf(earlier, 'refund', currency).amount, currency),
+        // A lost dispute already took its part back from the seller: a return never takes it twice.
+        refundedBefore: money(
+          -(amountOf(earlier, 'refund', currency).amount + amountOf(earlier, 'chargeback', currency).amount),
+          currency,
+        ),
         commissionRefundedBefore: amountOf(earlier, 'commission_refund', currency),
         refund: input.refund,
       });

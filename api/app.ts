@@ -27,6 +27,7 @@ import { sellersRouter } from './routes/sellers';
 import { payoutsRouter } from './routes/payouts';
 import { commissionRulesRouter } from './routes/commission-rules';
 import { stripeWebhooksRouter } from './routes/stripe-webhooks';
+import { disputesRouter } from './routes/disputes';
 
 export interface AppOptions {
   log?: (error: unknown) => void;
@@ -64,6 +65,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(flashSalesRouter(services, registry));
   app.use(reviewsRouter(services, registry));
   app.use(vendorDashboardRouter(services, registry));
+  app.use(disputesRouter(services, registry));
 
   const document = openApiDocument(
     registry,

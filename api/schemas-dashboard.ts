@@ -57,6 +57,14 @@ export const dashboardView = z
       delivered: z.number().int(),
       rate: z.number().nullable().describe('Returns opened ÷ sub-orders delivered in the range'),
     }),
+    disputes: z.object({
+      open: z.number().int().describe('Card disputes not settled yet'),
+      held: z.array(amount).describe('What the open disputes keep back from payouts'),
+      opened: z.number().int().describe('Disputes opened in the range'),
+      rate: z.number().nullable().describe('Disputes opened ÷ sub-orders delivered in the range'),
+      won: z.number().int(),
+      lost: z.number().int(),
+    }),
     balances: z.object({ pending: amount, available: amount, paid: amount }),
     payout: z.object({
       schedule: z.enum(['scheduled', 'paused', 'none', 'unavailable']),

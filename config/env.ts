@@ -92,6 +92,27 @@ const envSchema = z.object({
   RETURN_SELLER_DECISION_SECONDS: z.coerce.number().int().positive().default(259_200), // 3 days
   RETURN_INSPECTION_SECONDS: z.coerce.number().int().positive().default(604_800), // 7 days
   RETURN_SHIP_BACK_SECONDS: z.coerce.number().int().positive().default(1_209_600), // 14 days
+  // Who pays Stripe's fee on a lost dispute. The marketplace by default: most disputes are "fraudulent"
+  // claims that its own checkout and fraud screen could have stopped, not the seller.
+  DISPUTE_FEE_BORNE_BY: z.enum(['seller', 'marketplace']).default('marketplace'),
+  // Reminders to a seller who has not sent evidence, as seconds before Stripe's due_by (3 days and 1 day),
+  // and how long before due_by the marketplace submits what it has (6 hours).
+  DISPUTE_REMINDER_LEAD_SECONDS: z
+    .string()
+    .default('259200,86400')
+    .transform((text, ctx) => {
+      const leads = text
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)
+        .map(Number);
+      if (leads.some((lead) => !Number.isInteger(lead) || lead <= 0)) {
+        ctx.addIssue({ code: 'custom', message: 'must be positive whole seconds, comma separated' });
+        return z.NEVER;
+      }
+      return leads;
+    }),
+  DISPUTE_SUBMIT_LEAD_SECONDS: z.coerce.number().int().positive().default(21_600),
   RETURN_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(30),
   // Per-category overrides, e.g. "electronics=14,food=0".
   RETURN_WINDOW_DAYS_BY_CATEGORY: z

@@ -11,7 +11,13 @@ export type LedgerEntryKind =
   | 'commission_refund'
   | 'transfer'
   | 'transfer_reversal'
-  | 'adjustment';
+  | 'adjustment'
+  /** Money kept back while a dispute is open (negative), and given back when it closes (positive). */
+  | 'dispute_hold'
+  | 'dispute_release'
+  /** A lost dispute: the buyer's bank took the money back; counts as a refund of the sub-order. */
+  | 'chargeback'
+  | 'chargeback_fee';
 
 export interface SellerLedgerEntry {
   /** Deterministic business key (`sale:<subOrderId>`, `refund:<returnId>:<sellerId>`): a retry inserts nothing. */
@@ -23,6 +29,7 @@ export interface SellerLedgerEntry {
   orderId?: string;
   subOrderId?: string;
   returnId?: string;
+  disputeId?: string;
   payoutId?: string;
   /** On a transfer: the sub-orders it settled, which stay settled whatever happens to them later. */
   subOrderIds?: string[];
@@ -49,7 +56,20 @@ export const ledgerEntryKeys = {
   transfer: (payoutId: string) => `transfer:${payoutId}`,
   transferReversal: (payoutId: string, returnId: string) => `transfer_reversal:${payoutId}:${returnId}`,
   adjustment: (sellerId: string, clientKey: string) => `adjustment:${sellerId}:${clientKey}`,
+  disputeHold: (disputeId: string) => `dispute_hold:${disputeId}`,
+  disputeRelease: (disputeId: string) => `dispute_release:${disputeId}`,
+  chargeback: (disputeId: string) => `chargeback:${disputeId}`,
+  chargebackCommissionRefund: (disputeId: string) => `chargeback_commission_refund:${disputeId}`,
+  chargebackFee: (disputeId: string) => `chargeback_fee:${disputeId}`,
 };
+
+/** What open disputes keep back: holds not yet released (a positive amount). */
+export function heldForDisputes(entries: SellerLedgerEntry[], currency: string): Money {
+  const held = entries
+    .filter((e) => e.kind === 'dispute_hold' || e.kind === 'dispute_release')
+    .reduce((total, e) => total - e.amount.amount, 0);
+  return money(held, currency);
+}
 
 function isPayout(entry: SellerLedgerEntry): boolean {
   return entry.kind === 'transfer' || entry.kind === 'transfer_reversal';

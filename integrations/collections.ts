@@ -6,6 +6,7 @@ import type { PricedLine } from '../domain/order-lines';
 import type { CommissionRule } from '../domain/commission';
 import type { SellerLedgerEntry } from '../domain/seller-ledger';
 import type { ReturnStatus } from '../domain/return-status';
+import type { DisputeOutcome, DisputeStatus } from '../domain/dispute-status';
 
 // The documents each collection holds. Orders are projections written only by their own workflow; ledgers
 // are append-only with a unique _id per entry, so a retried activity inserts nothing twice.
@@ -291,6 +292,34 @@ export interface ReturnDoc {
   updatedAt: Date;
 }
 
+/** A card dispute on one sub-order's charge, written only by its `dispute-<disputeId>` workflow. */
+export interface DisputeDoc {
+  /** Stripe's dispute id (`dp_...`). */
+  _id: string;
+  chargeId: string;
+  paymentIntentId?: string;
+  /** Unset when the charge matched no sub-order (status `unmatched`). */
+  orderId?: string;
+  sellerId?: string;
+  subOrderId?: string;
+  status: DisputeStatus;
+  /** Stripe's own status, as its latest event said. */
+  stripeStatus: string;
+  reason: string;
+  amount: Money;
+  /** What the seller's ledger keeps back while the dispute is open (negative). */
+  hold?: Money;
+  dueBy?: Date;
+  evidenceSubmittedAt?: Date;
+  evidenceSubmittedBy?: 'ops' | 'marketplace';
+  outcome?: DisputeOutcome;
+  /** What a lost dispute took from the seller (negative), fee included when the seller bears it. */
+  sellerDebit?: Money;
+  settledAt?: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 /** An entry of the append-only seller ledger (domain/seller-ledger.ts); _id is its business key. */
 export type SellerLedgerDoc = SellerLedgerEntry;
 
@@ -367,6 +396,7 @@ export interface Collections {
   payouts: Collection<PayoutDoc>;
   payoutSchedules: Collection<PayoutScheduleDoc>;
   reviews: Collection<ReviewDoc>;
+  disputes: Collection<DisputeDoc>;
 }
 
 export function collections(db: Db): Collections {
@@ -395,6 +425,7 @@ export function collections(db: Db): Collections {
     payouts: db.collection<PayoutDoc>('payouts'),
     payoutSchedules: db.collection<PayoutScheduleDoc>('payout_schedules'),
     reviews: db.collection<ReviewDoc>('reviews'),
+    disputes: db.collection<DisputeDoc>('disputes'),
   };
 }
 
@@ -419,6 +450,10 @@ export async function ensureIndexes(db: Db): Promise<void> {
     c.sellerLedger.createIndex({ sellerId: 1, createdAt: 1 }),
     c.payouts.createIndex({ sellerId: 1, createdAt: -1 }),
     c.reviews.createIndex({ productId: 1, hidden: 1, createdAt: -1 }),
+    c.subOrders.createIndex({ paymentIntentId: 1 }),
+    c.disputes.createIndex({ sellerId: 1, createdAt: -1 }),
+    c.disputes.createIndex({ subOrderId: 1 }),
+    c.disputes.createIndex({ status: 1 }),
   ]);
 }
 

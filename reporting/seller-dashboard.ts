@@ -4,6 +4,7 @@ import type { ReportingPeriod, ReportingPeriodKind } from '../domain/reporting-p
 import type { ReturnPolicy } from '../domain/return-window';
 import type { SellerBalances } from '../domain/seller-ledger';
 import type { Collections } from '../integrations/collections';
+import { disputeFigures, type DisputeFigures } from './dispute-rate';
 import { nextPayout, type NextPayout } from './next-payout';
 import { returnsRate, type ReturnsRate } from './returns-rate';
 import { salesByPeriod, salesTotals, type PeriodSales } from './sales-by-period';
@@ -17,6 +18,7 @@ export interface SellerDashboard {
   totals: ReturnType<typeof salesTotals>;
   topProducts: TopProduct[];
   returns: ReturnsRate;
+  disputes: DisputeFigures;
   balances: SellerBalances;
   payout: NextPayout;
   asOf: Date;
@@ -46,10 +48,11 @@ export async function sellerDashboard(
   if (!first || !last) throw new RangeError('a dashboard needs at least one period');
   const range = { start: first.start, end: last.end };
   const { collections } = deps;
-  const [sales, top, returns, balances, payout] = await Promise.all([
+  const [sales, top, returns, disputes, balances, payout] = await Promise.all([
     salesByPeriod(collections, request.sellerId, request.periods),
     topProducts(collections, request.sellerId, range, request.topLimit),
     returnsRate(collections, request.sellerId, range),
+    disputeFigures(collections, request.sellerId, range),
     readSellerBalances(collections, request.sellerId, request.asOf, deps.returnPolicy),
     nextPayout(deps, request.sellerId),
   ]);
@@ -61,6 +64,7 @@ export async function sellerDashboard(
     totals: salesTotals(sales),
     topProducts: top,
     returns,
+    disputes,
     balances,
     payout,
     asOf: request.asOf,

@@ -20,6 +20,7 @@ const EXPECTED_SEARCH_ATTRIBUTES: ReadonlyArray<readonly [string, string]> = [
   ['OrderTotal', 'Int'],
   ['ReturnId', 'Keyword'],
   ['PayoutPeriod', 'Keyword'],
+  ['DisputeId', 'Keyword'],
 ];
 
 /** The app's own processes: compose service name and the compiled script it runs. */

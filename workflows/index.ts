@@ -7,3 +7,4 @@ export { sellerOnboardingWorkflow } from './seller-onboarding';
 export { flashSaleWorkflow } from './flash-sale';
 export { sellerPayoutWorkflow } from './seller-payout';
 export { returnWorkflow } from './return';
+export { disputeWorkflow } from './dispute';

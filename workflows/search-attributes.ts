@@ -10,6 +10,7 @@ export const MarketplaceStatus = defineSearchAttributeKey('MarketplaceStatus', S
 export const OrderTotal = defineSearchAttributeKey('OrderTotal', SearchAttributeType.INT);
 export const ReturnId = defineSearchAttributeKey('ReturnId', SearchAttributeType.KEYWORD);
 export const PayoutPeriod = defineSearchAttributeKey('PayoutPeriod', SearchAttributeType.KEYWORD);
+export const DisputeId = defineSearchAttributeKey('DisputeId', SearchAttributeType.KEYWORD);
 
 export const allSearchAttributes = [
   OrderId,
@@ -20,4 +21,5 @@ export const allSearchAttributes = [
   OrderTotal,
   ReturnId,
   PayoutPeriod,
+  DisputeId,
 ];

@@ -94,6 +94,20 @@ export function returnsRouter(services: Services, registry: OpenAPIRegistry): Ro
       throw new HttpProblem(status, type, title, refusal.detail);
     }
     if (!order.shipTo) throw new HttpProblem(409, 'no-address', 'This order has no address to collect from');
+    // The buyer's bank is already deciding about this money (or gave it back): a return would refund twice.
+    const dispute = await collections.disputes.findOne({
+      subOrderId: `${orderId}:${sellerId}`,
+      outcome: { $ne: 'won' },
+      status: { $ne: 'unmatched' },
+    });
+    if (dispute) {
+      throw new HttpProblem(
+        409,
+        'order-disputed',
+        'The payment for these items is disputed with the card issuer',
+        'A card dispute on this order is open or was decided for you; the dispute settles the money instead of a return',
+      );
+    }
     return {
       returnId,
       orderId,

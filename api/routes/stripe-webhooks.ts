@@ -10,6 +10,7 @@ import {
   sellerOnboardingWorkflowId,
   stripeAccountUpdatedSignal,
 } from '../../workflows/seller-onboarding-definitions';
+import { disputeEventTypes, followDisputeEvent } from '../dispute-events';
 import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';
 
@@ -48,6 +49,10 @@ export function stripeWebhooksRouter(services: Services, registry: OpenAPIRegist
   }
 
   async function handle(event: Stripe.Event): Promise<void> {
+    if (disputeEventTypes.has(event.type)) {
+      await followDisputeEvent(services, event);
+      return;
+    }
     if (event.type !== 'account.updated') return;
     const account = event.data.object;
     const sellerId = await sellerIdFor(account);
@@ -65,7 +70,8 @@ export function stripeWebhooksRouter(services: Services, registry: OpenAPIRegist
   registry.registerPath({
     method: 'post',
     path: '/webhooks/stripe',
-    summary: 'Stripe events (signed with Stripe-Signature); account.updated steers seller onboarding',
+    summary:
+      'Stripe events (signed with Stripe-Signature); account.updated steers seller onboarding, charge.dispute.* the dispute workflows',
     request: {
       headers: z.object({ 'stripe-signature': z.string() }),
       body: { content: { 'application/json': { schema: z.object({ id: z.string(), type: z.string() }) } } },

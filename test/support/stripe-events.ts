@@ -62,3 +62,75 @@ export function postStripeEvent(services: Services, baseUrl: string, payload: st
     },
   });
 }
+
+export interface DisputeEventInput {
+  type:
+    | 'charge.dispute.created'
+    | 'charge.dispute.updated'
+    | 'charge.dispute.closed'
+    | 'charge.dispute.funds_withdrawn'
+    | 'charge.dispute.funds_reinstated';
+  disputeId: string;
+  paymentIntentId: string;
+  amount: number;
+  status: string;
+  /** Unix seconds. */
+  dueBy: number;
+  /** Stripe's fee on the dispute's withdrawal, listed as its balance transaction. */
+  fee?: number;
+  id?: string;
+  created?: number;
+}
+
+/** The body of a Stripe `charge.dispute.*` event, as Stripe sends it (a dispute object inside). */
+export function disputeEvent(input: DisputeEventInput): string {
+  const created = input.created ?? Math.floor(Date.now() / 1000);
+  return JSON.stringify({
+    id: input.id ?? uniqueId('evt'),
+    object: 'event',
+    type: input.type,
+    created,
+    livemode: false,
+    data: {
+      object: {
+        id: input.disputeId,
+        object: 'dispute',
+        amount: input.amount,
+        currency: 'usd',
+        charge: `ch_${input.disputeId.slice(3)}`,
+        payment_intent: input.paymentIntentId,
+        reason: 'product_not_received',
+        status: input.status,
+        created,
+        is_charge_refundable: false,
+        livemode: false,
+        metadata: {},
+        evidence_details: {
+          due_by: input.dueBy,
+          has_evidence: false,
+          past_due: false,
+          submission_count: 0,
+        },
+        balance_transactions:
+          input.fee === undefined
+            ? []
+            : [
+                {
+                  id: `txn_${input.disputeId.slice(3)}`,
+                  object: 'balance_transaction',
+                  amount: -input.amount,
+                  fee: input.fee,
+                  net: -input.amount - input.fee,
+                  currency: 'usd',
+                  type: 'adjustment',
+                },
+              ],
+      },
+    },
+  });
+}
+
+/** A fresh Stripe-shaped dispute id. */
+export function newDisputeId(): string {
+  return `dp_${uniqueId('t').replace(/-/g, '')}`;
+}

@@ -9,6 +9,8 @@ export interface StripeCall {
   method: string;
   path: string;
   idempotencyKey?: string;
+  /** The form-encoded request body, once it has been read. */
+  body?: string;
 }
 
 export interface StripeRecorder {
@@ -22,10 +24,16 @@ export async function startStripeRecorder(target: string): Promise<StripeRecorde
   const calls: StripeCall[] = [];
   const server: Server = createServer((req, res) => {
     const key = req.headers['idempotency-key'];
-    calls.push({
+    const call: StripeCall = {
       method: req.method ?? '',
       path: req.url ?? '',
       ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
+    };
+    calls.push(call);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      call.body = Buffer.concat(chunks).toString('utf8');
     });
     const forwarded = request(
       {
