@@ -71,13 +71,21 @@ export async function ledgerBalances(
   c: Collections,
   skus?: string[],
 ): Promise<Map<string, Record<string, number>>> {
-  const match = skus ? { sku: { $in: skus } } : {};
-  const rows = await c.stockLedger
-    .aggregate<{ _id: { sku: string; warehouseId: string }; available: number }>([
-      { $match: match },
-      { $group: { _id: { sku: '$sku', warehouseId: '$warehouseId' }, available: { $sum: '$delta' } } },
-    ])
-    .toArray();
+  // One $match by equality per SKU: FerretDB v1 hands only equality to PostgreSQL (the sku index answers
+  // it); `{ sku: { $in: skus } }` would be filtered after reading the whole ledger.
+  const matches = skus ? [...new Set(skus)].map((sku) => ({ sku })) : [{}];
+  const rows = (
+    await Promise.all(
+      matches.map((match) =>
+        c.stockLedger
+          .aggregate<{ _id: { sku: string; warehouseId: string }; available: number }>([
+            { $match: match },
+            { $group: { _id: { sku: '$sku', warehouseId: '$warehouseId' }, available: { $sum: '$delta' } } },
+          ])
+          .toArray(),
+      ),
+    )
+  ).flat();
   const balances = new Map<string, Record<string, number>>();
   for (const row of rows) {
     const perWarehouse = balances.get(row._id.sku) ?? {};

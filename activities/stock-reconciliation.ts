@@ -1,7 +1,7 @@
 import type { Collections } from '../integrations/collections';
 import type { RedisClient } from '../integrations/redis';
 import type { StockCounters } from '../integrations/stock-counters';
-import { ledgerBalances } from './stock-ledger';
+import { pacedLedgerBalances } from './stock-ledger-scan';
 
 export interface StockDrift {
   sku: string;
@@ -36,7 +36,7 @@ export function createStockReconciliationActivities(deps: {
 }) {
   return {
     async reconcileStock(): Promise<ReconciliationReport> {
-      const balances = await ledgerBalances(deps.collections);
+      const balances = await pacedLedgerBalances(deps.collections);
       const drifts: StockDrift[] = [];
       for (const [sku, ledger] of balances) {
         const redis = await deps.counters.available(sku);
