@@ -66,7 +66,9 @@ async function rawPostgresUpdates(ctx: BenchContext): Promise<LoadFigures> {
     // the GIN twin scripts/stack/postgres/index-twins.sql adds.
     await pool.query(`CREATE TABLE ${table} (_jsonb jsonb)`);
     await pool.query(`CREATE UNIQUE INDEX ON ${table} ((_jsonb -> '_id'))`);
-    await pool.query(`CREATE INDEX ON ${table} USING gin ((_jsonb -> '_id') jsonb_path_ops)`);
+    await pool.query(
+      `CREATE INDEX ON ${table} USING gin ((_jsonb -> '_id') jsonb_path_ops) WITH (fastupdate = off)`,
+    );
     await pool.query(`INSERT INTO ${table} SELECT value FROM jsonb_array_elements($1::jsonb)`, [
       JSON.stringify(Array.from({ length: documents }, (_, i) => orderLike(i))),
     ]);

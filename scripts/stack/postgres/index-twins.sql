@@ -45,8 +45,12 @@ BEGIN
   IF expr !~ '^\(*_jsonb -> ''[^'']+''::text\)*$' THEN
     RETURN; -- a nested path: FerretDB never pushes those down
   END IF;
-  EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %s USING gin ((%s) jsonb_path_ops)',
+  -- fastupdate off: each write updates the twin in place (one small entry) instead of queueing it in a
+  -- pending list that some unlucky write later flushes all at once, a latency spike on the order path.
+  EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %s USING gin ((%s) jsonb_path_ops) WITH (fastupdate = off)',
                  ferretdb_stack.twin_name(idx.schema_name, idx.index_name), idx.indrelid::regclass, expr);
+  EXECUTE format('ALTER INDEX %I.%I SET (fastupdate = off)',
+                 idx.schema_name, ferretdb_stack.twin_name(idx.schema_name, idx.index_name));
 END
 $$;
 
