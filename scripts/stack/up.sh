@@ -94,6 +94,10 @@ postgres_reachable() {
 
 start_postgres() {
   local pgdata="$STACK_DATA/postgres" sockdir="$STACK_RUN/postgres" log pidfile pid
+  # A Unix socket path may not exceed 107 bytes; a deep checkout puts its socket in /tmp instead.
+  if ((${#sockdir} > 90)); then
+    sockdir="/tmp/marketplace-pg-$(printf '%s' "$pgdata" | sha256sum | cut -c1-12)"
+  fi
   log="$(stack_logfile postgres)"
   pidfile="$(stack_pidfile postgres)"
   mkdir -p "$pgdata" "$sockdir" "$STACK_RUN/pids" "$STACK_RUN/logs"
