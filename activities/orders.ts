@@ -3,6 +3,7 @@ import type { OrderStatus } from '../domain/order-status';
 import type { PricedLine, RequestedLine } from '../domain/order-lines';
 import type { Money } from '../domain/money';
 import type { Collections, ShippingAddress } from '../integrations/collections';
+import { findByIds } from '../integrations/find-by-ids';
 
 export interface RecordOrderInput {
   orderId: string;
@@ -24,9 +25,9 @@ export function createOrderActivities({ collections, now }: { collections: Colle
     /** Prices each requested line from the live catalog; unknown or unlisted SKUs end the order. */
     async priceLines(input: { lines: RequestedLine[] }): Promise<PricedLine[]> {
       const skus = input.lines.map((line) => line.sku);
-      const skuDocs = await collections.skus.find({ _id: { $in: skus } }).toArray();
+      const skuDocs = await findByIds(collections.skus, skus);
       const productIds = [...new Set(skuDocs.map((doc) => doc.productId))];
-      const products = await collections.products.find({ _id: { $in: productIds } }).toArray();
+      const products = await findByIds(collections.products, productIds);
       const bySku = new Map(skuDocs.map((doc) => [doc._id, products.find((p) => p._id === doc.productId)]));
       return input.lines.map((line) => {
         const product = bySku.get(line.sku);

@@ -1,5 +1,6 @@
 import type { AnyBulkWriteOperation } from 'mongodb';
-import type { Collections, ProductRecommendationDoc } from '../integrations/collections';
+import type { Collections, OrderDoc, ProductRecommendationDoc } from '../integrations/collections';
+import { pacedRead } from '../integrations/paced-read';
 import { boughtTogether, purchasedStatuses } from '../search/bought-together';
 
 export interface RecommendationReport {
@@ -16,10 +17,17 @@ export function createRecommendationActivities(deps: { collections: Collections;
   return {
     async computeBoughtTogether(): Promise<RecommendationReport> {
       const computedAt = deps.now();
-      const orders = await deps.collections.orders
-        .find({ status: { $in: purchasedStatuses as never[] } })
-        .toArray();
-      const lists = boughtTogether(orders.map((o) => ({ productIds: o.lines.map((l) => l.productId) })));
+      // Every purchased order, read paced: FerretDB v1 reads the whole collection for this filter, and this
+      // hourly job must not take the database from checkout while it does.
+      const orders: Array<{ productIds: string[] }> = [];
+      const purchased = deps.collections.orders.find<Pick<OrderDoc, 'lines'>>(
+        { status: { $in: purchasedStatuses as never[] } },
+        { projection: { _id: 0, lines: 1 } },
+      );
+      for await (const order of pacedRead(purchased)) {
+        orders.push({ productIds: order.lines.map((l) => l.productId) });
+      }
+      const lists = boughtTogether(orders);
       const writes: AnyBulkWriteOperation<ProductRecommendationDoc>[] = [...lists].map(
         ([productId, list]) => ({
           replaceOne: {

@@ -2,6 +2,7 @@ import { isPayable } from '../domain/payout-eligibility';
 import type { ReturnPolicy } from '../domain/return-window';
 import { type SellerBalances, type SellerLedgerEntry, sellerBalances } from '../domain/seller-ledger';
 import { type Collections, closedReturnStatuses } from '../integrations/collections';
+import { findByIds } from '../integrations/find-by-ids';
 import { subOrderId } from './sub-orders';
 
 /** A seller's ledger and which of its sub-orders have settled as of a moment (the payout's workflow time). */
@@ -19,7 +20,7 @@ export async function readSettlementView(
   const entries = await collections.sellerLedger.find({ sellerId }).sort({ createdAt: 1, _id: 1 }).toArray();
   const ids = [...new Set(entries.flatMap((entry) => (entry.subOrderId ? [entry.subOrderId] : [])))];
   const [subOrders, openReturns] = await Promise.all([
-    collections.subOrders.find({ _id: { $in: ids } }, { projection: { deliveredAt: 1, lines: 1 } }).toArray(),
+    findByIds(collections.subOrders, ids, { projection: { deliveredAt: 1, lines: 1 } }),
     collections.returns
       .find({ sellerId, status: { $nin: [...closedReturnStatuses] } }, { projection: { orderId: 1 } })
       .toArray(),

@@ -93,13 +93,21 @@ export async function ledgerBalances(
   c: Collections,
   skus?: string[],
 ): Promise<Map<string, Record<string, number>>> {
-  const match = skus ? { sku: { $in: skus } } : {};
-  const rows = await c.stockLedger
-    .aggregate<{ _id: { sku: string; warehouseId: string }; available: number }>([
-      { $match: match },
-      { $group: { _id: { sku: '$sku', warehouseId: '$warehouseId' }, available: { $sum: '$delta' } } },
-    ])
-    .toArray();
+  // One $match by equality per SKU: FerretDB v1 hands only equality to PostgreSQL (the sku index answers
+  // it); `{ sku: { $in: skus } }` would be filtered after reading the whole ledger.
+  const matches = skus ? [...new Set(skus)].map((sku) => ({ sku })) : [{}];
+  const rows = (
+    await Promise.all(
+      matches.map((match) =>
+        c.stockLedger
+          .aggregate<{ _id: { sku: string; warehouseId: string }; available: number }>([
+            { $match: match },
+            { $group: { _id: { sku: '$sku', warehouseId: '$warehouseId' }, available: { $sum: '$delta' } } },
+          ])
+          .toArray(),
+      ),
+    )
+  ).flat();
   const balances = new Map<string, Record<string, number>>();
   for (const row of rows) {
     const perWarehouse = balances.get(row._id.sku) ?? {};
@@ -134,9 +142,7 @@ export async function ledgerOpenHolds(
   c: Collections,
   sku: string,
 ): Promise<{ holds: number; units: Record<string, number> }> {
-  const entries = await c.stockLedger
-    .find({ sku, kind: { $in: ['reserve', 'release', 'commit'] } })
-    .toArray();
+  const entries = (await c.stockLedger.find({ sku }).toArray()).filter((e) => e.kind !== 'adjust');
   const ended = new Set(entries.filter((e) => e.kind !== 'reserve').map((e) => e.holdId));
   const units: Record<string, number> = {};
   const open = new Set<string>();

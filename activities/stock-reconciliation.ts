@@ -1,7 +1,8 @@
 import type { Collections, StockDiscrepancyDoc } from '../integrations/collections';
 import type { RedisClient } from '../integrations/redis';
 import type { StockCounters } from '../integrations/stock-counters';
-import { ledgerBalances, ledgerOpenHolds } from './stock-ledger';
+import { ledgerOpenHolds } from './stock-ledger';
+import { pacedLedgerBalances } from './stock-ledger-scan';
 
 export interface StockDrift {
   sku: string;
@@ -95,22 +96,27 @@ export function createStockReconciliationActivities(deps: StockReconciliationDep
   }
 
   async function resolveDiscrepancy(sku: string): Promise<void> {
-    const open = await collections.stockDiscrepancies.findOne({ _id: sku });
-    if (open && !open.resolvedAt) {
-      await collections.stockDiscrepancies.updateOne({ _id: sku }, { $set: { resolvedAt: now() } });
-    }
+    await collections.stockDiscrepancies.updateOne({ _id: sku }, { $set: { resolvedAt: now() } });
   }
 
   return {
     async reconcileStock(): Promise<ReconciliationReport> {
-      const balances = await ledgerBalances(collections);
+      const balances = await pacedLedgerBalances(collections);
+      // Open discrepancies are few: read them once, not one look-up per agreeing SKU.
+      const open = new Set(
+        (
+          await collections.stockDiscrepancies
+            .find({ resolvedAt: { $exists: false } }, { projection: { _id: 1 } })
+            .toArray()
+        ).map((d) => d._id),
+      );
       const drifts: StockDrift[] = [];
       for (const [sku, ledger] of balances) {
         const current = await counters.available(sku);
         const suspectKey = `reconcile:suspect:{${sku}}`;
         if (same(current, ledger)) {
           await redis.del(suspectKey);
-          await resolveDiscrepancy(sku);
+          if (open.has(sku)) await resolveDiscrepancy(sku);
           continue;
         }
         const observed = JSON.stringify({ redis: current, ledger });

@@ -1,6 +1,7 @@
 import { cpus } from 'node:os';
 import { productList, productReads } from './catalog-reads';
 import { openBenchContext, type BenchContext } from './context';
+import { databaseWrites } from './database-writes';
 import { flashSale } from './flash-sale';
 import { memory } from './memory';
 import { orders } from './orders';
@@ -15,6 +16,7 @@ const measurements: { name: string; measure: (ctx: BenchContext) => Promise<Row[
   { name: 'product reads', measure: productReads },
   { name: 'product list', measure: productList },
   { name: 'stock reservations', measure: stockReservations },
+  { name: 'database writes', measure: databaseWrites },
   { name: 'orders end to end', measure: orders },
   // 10,000 buyers in child processes against two API processes: a minute or two.
   { name: 'flash sale', measure: flashSale },

@@ -1,4 +1,5 @@
 import type { Collections, ProductDoc } from '../integrations/collections';
+import { findByIds } from '../integrations/find-by-ids';
 import { withProductWriteLock } from './product-write-lock';
 import type { ProductCache } from './product-cache';
 
@@ -32,7 +33,7 @@ export async function createProduct(
     })),
     { ordered: false },
   );
-  const owners = await c.skus.find({ _id: { $in: skus } }).toArray();
+  const owners = await findByIds(c.skus, skus);
   const taken = owners.filter((owner) => owner.productId !== product._id).map((owner) => owner._id);
   if (taken.length > 0) {
     // Give back the SKUs this attempt did claim: the product is never written, and a claim left behind

@@ -429,7 +429,10 @@ export function collections(db: Db): Collections {
   };
 }
 
-// Only plain and unique indexes: FerretDB v1 has no TTL, partial or text indexes.
+// Only plain and unique indexes: FerretDB v1 has no TTL, partial or text indexes. On the stack's PostgreSQL
+// each index's leading field also gets a GIN twin (scripts/stack/postgres/index-twins.sql), which is what
+// answers FerretDB's pushed-down equality filters: every look-up on the order path names an indexed field
+// (or _id) by equality.
 export async function ensureIndexes(db: Db): Promise<void> {
   const c = collections(db);
   await Promise.all([
@@ -438,6 +441,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
     c.products.createIndex({ version: 1 }),
     c.products.createIndex({ updatedAt: 1, _id: 1 }),
     c.stockLedger.createIndex({ sku: 1 }),
+    // A hold's entries (release, commit, a return's restock), without reading the SKU's whole history.
     c.stockLedger.createIndex({ holdId: 1 }),
     c.orders.createIndex({ customerId: 1, createdAt: -1 }),
     c.outbox.createIndex({ to: 1, createdAt: -1 }),
@@ -448,6 +452,9 @@ export async function ensureIndexes(db: Db): Promise<void> {
     c.returns.createIndex({ orderId: 1 }),
     c.returns.createIndex({ sellerId: 1, createdAt: -1 }),
     c.sellerLedger.createIndex({ sellerId: 1, createdAt: 1 }),
+    c.sellerLedger.createIndex({ returnId: 1 }),
+    // A seller's own user (notifications, the dashboard's ops view).
+    c.users.createIndex({ sellerId: 1 }),
     c.payouts.createIndex({ sellerId: 1, createdAt: -1 }),
     c.reviews.createIndex({ productId: 1, hidden: 1, createdAt: -1 }),
     c.subOrders.createIndex({ paymentIntentId: 1 }),

@@ -35,9 +35,9 @@ export async function repairStockLedger(
   const skus = options.skus ?? (await collections.stockLedger.distinct('sku'));
   const report: LedgerRepairReport = { apply: options.apply, holdsChecked: 0, repairs: [], redisSynced: [] };
   for (const sku of skus) {
-    const entries = await collections.stockLedger
-      .find({ sku, kind: { $in: ['reserve', 'release', 'commit'] } })
-      .toArray();
+    const entries = (await collections.stockLedger.find({ sku }).toArray()).filter(
+      (e) => e.kind !== 'adjust',
+    );
     const byHold = new Map<string, StockLedgerEntry[]>();
     for (const e of entries) if (e.holdId) byHold.set(e.holdId, [...(byHold.get(e.holdId) ?? []), e]);
     let changed = false;

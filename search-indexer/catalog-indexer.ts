@@ -27,6 +27,16 @@ const batchSize = 500;
 const passBatchSize = 1000;
 const lateWriteCheckEveryMs = 5_000;
 const fetchConcurrency = 32;
+/**
+ * FerretDB v1 answers a range or $or filter by reading the whole collection (only equality reaches an index),
+ * so the scans below cost in proportion to the catalog. Each waits, after it ends, at least this many times
+ * as long as it took before the next one starts: the scans take at most a fifth of one database connection's
+ * time, however large the catalog, and never crowd out checkout. Notices stay instant; only the safety nets
+ * slow down as the catalog grows.
+ */
+const scanRestFactor = 4;
+/** At most one reconcile slice (passBatchSize products) this often: a full pass is paced, never a burst. */
+const reconcileSliceEveryMs = 250;
 
 interface Cursor {
   at: number;
@@ -72,9 +82,12 @@ export class CatalogIndexer {
   private readonly recent = new Map<string, { version: number; seenAt: number }>();
   private scan: BackgroundRead<ProductDoc[]> | undefined;
   private lastScanStart = 0;
+  private nextScanAt = 0;
   private lateCheck: BackgroundRead<Array<Pick<ProductDoc, '_id' | 'version'>>> | undefined;
   private lastLateWriteCheck = 0;
+  private nextLateWriteCheckAt = 0;
   private lastReconcileStart = 0;
+  private nextReconcileSliceAt = 0;
   private reconcile: PassState | undefined;
   private rebuildState: RebuildState | undefined;
   private readonly rebuildRequests: RebuildState['waiters'] = [];
@@ -184,7 +197,7 @@ export class CatalogIndexer {
   /** The safety net: writes after the cursor that no notice brought (or brought and lost). */
   private async indexScannedWrites(): Promise<number> {
     if (!this.scan) {
-      if (Date.now() - this.lastScanStart < this.scanEveryMs) return 0;
+      if (Date.now() < this.nextScanAt) return 0;
       this.lastScanStart = Date.now();
       const cursor = await this.cursor();
       const since = new Date(cursor.at);
@@ -200,20 +213,23 @@ export class CatalogIndexer {
     if (!this.scan.done) return 0;
     const scan = this.scan;
     this.scan = undefined;
+    const took = Date.now() - this.lastScanStart;
+    this.nextScanAt = Date.now() + Math.max(this.scanEveryMs - took, took * scanRestFactor);
     const changed = scan.take();
     if (changed.length === 0) return 0;
     // A notice may have indexed these already; the index would refuse nothing, but it saves the work.
     await this.index(changed.filter((p) => (this.recent.get(p._id)?.version ?? 0) < p.version));
     const last = changed[changed.length - 1] as ProductDoc;
     await this.deps.redis.set(this.cursorKey, JSON.stringify({ at: last.updatedAt.getTime(), id: last._id }));
-    if (changed.length === batchSize) this.lastScanStart = 0;
+    // A full batch: more are waiting, so the next scan need not wait for scanEveryMs (but still rests).
+    if (changed.length === batchSize) this.nextScanAt = Date.now() + took * scanRestFactor;
     return changed.length;
   }
 
   /** Re-reads the window behind the cursor; anything at a version this indexer has not applied goes in. */
   private async indexLateWrites(): Promise<number> {
     if (!this.lateCheck) {
-      if (Date.now() - this.lastLateWriteCheck < lateWriteCheckEveryMs) return 0;
+      if (Date.now() < this.nextLateWriteCheckAt) return 0;
       this.lastLateWriteCheck = Date.now();
       const cursor = await this.cursor();
       if (cursor.at === 0) return 0;
@@ -234,6 +250,8 @@ export class CatalogIndexer {
     if (!this.lateCheck.done) return 0;
     const check = this.lateCheck;
     this.lateCheck = undefined;
+    const took = Date.now() - this.lastLateWriteCheck;
+    this.nextLateWriteCheckAt = Date.now() + Math.max(lateWriteCheckEveryMs - took, took * scanRestFactor);
     const missed = check
       .take()
       .filter((p) => (this.recent.get(p._id)?.version ?? 0) < p.version)
@@ -258,6 +276,7 @@ export class CatalogIndexer {
 
   /** Compares one slice of the catalog with the index: missing, older or wrongly available docs are fixed. */
   private async reconcileBatch(state: PassState): Promise<number> {
+    if (!state.pending && Date.now() < this.nextReconcileSliceAt) return 0;
     state.pending ??= state.pass.poll();
     const slice = state.pending;
     if (!slice) return 0;
@@ -287,6 +306,7 @@ export class CatalogIndexer {
       await this.index(await this.fetchProducts(stale.map((p) => p._id)));
     }
     state.pending = undefined;
+    this.nextReconcileSliceAt = Date.now() + reconcileSliceEveryMs;
     if (state.pass.exhausted) this.reconcile = undefined;
     return slice.length + 1;
   }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# FerretDB v1 (MongoDB wire protocol on SQLite), built from the project's own main
+# FerretDB v1 (MongoDB wire protocol on PostgreSQL or SQLite), built from the project's own main
 # (scripts/stack/ferretdb) into .tools/bin/ferretdb-local. Rebuilt only when the
 # binary is missing or main.go/go.mod/go.sum (or the Go version) changed.
 # Also installs pymongo into the tools venv: up.sh uses it as the health-check client.

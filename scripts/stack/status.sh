@@ -45,6 +45,12 @@ printf '\ntools:\n'
 for p in "$STACK_VENV/bin/temporal" "$tts" "$STACK_BIN/ferretdb-local" "$STACK_BIN/stripe-mock"; do
   if [[ -x "$p" ]]; then printf '  %s\n' "$p"; else printf '  %s (not installed)\n' "$p"; fi
 done
+if [[ -x "$STACK_POSTGRES_BIN/postgres" ]]; then
+  printf '  %s/postgres (PostgreSQL data %s)\n' "$STACK_POSTGRES_BIN" "$STACK_DATA/postgres"
+else
+  printf '  %s/postgres (not installed)\n' "$STACK_POSTGRES_BIN"
+fi
 printf '  %s\n' "$(command -v redis-server || echo 'redis-server (not installed)')"
 printf '  %s\n' "$STACK_TOOLS/opensearch/lib/ (OpenSearch runner jars)"
 printf 'time-skipping test server: %s\n' "$tts"
+printf 'FerretDB backend: %s (STACK_FERRETDB_BACKEND)\n' "$STACK_FERRETDB_BACKEND"
