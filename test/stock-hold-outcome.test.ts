@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createActivities } from '../activities';
-import { ledgerBalances } from '../activities/stock-ledger';
 import type { Services } from '../integrations/services';
 import { stockedProduct } from './support/catalog';
+import { ledgerAvailable as ledgerOf, redisAvailable as redisOf } from './support/stock';
 import { connectTestServices, uniqueId } from './support/services';
 
 // Each hold ends one way (released or sold), decided by one claim, and its ledger entries are written by
@@ -18,12 +18,8 @@ describe('a stock hold ends once, and the ledger always hears of it', () => {
   });
   after(() => services.close());
 
-  const ledgerAvailable = async (sku: string) =>
-    Object.values((await ledgerBalances(services.collections, [sku])).get(sku) ?? {}).reduce(
-      (a, b) => a + b,
-      0,
-    );
-  const redisAvailable = async (sku: string) => (await services.counters.totalAvailable([sku])).get(sku);
+  const ledgerAvailable = (sku: string) => ledgerOf(services, sku);
+  const redisAvailable = (sku: string) => redisOf(services, sku);
 
   test('a release retried after Redis already released it still writes the ledger', async () => {
     const { sku } = await stockedProduct(services, { stock: 3 });

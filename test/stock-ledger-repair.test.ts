@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createActivities } from '../activities';
-import { ledgerBalances } from '../activities/stock-ledger';
 import type { OrderDoc, SubOrderDoc } from '../integrations/collections';
 import type { Services } from '../integrations/services';
 import { repairStockLedger } from '../inventory/ledger-repair';
 import { stockedProduct } from './support/catalog';
+import { ledgerAvailable as ledgerOf } from './support/stock';
 import { connectTestServices, uniqueId } from './support/services';
 
 // Ledgers written before hold outcomes were claimed can hold reservations whose release was lost. The
@@ -35,11 +35,7 @@ describe('the one-off stock ledger repair', () => {
     return orderId;
   }
 
-  const ledgerAvailable = async (sku: string) =>
-    Object.values((await ledgerBalances(services.collections, [sku])).get(sku) ?? {}).reduce(
-      (a, b) => a + b,
-      0,
-    );
+  const ledgerAvailable = (sku: string) => ledgerOf(services, sku);
 
   test('appends the release a cancelled order lost, leaves open orders alone, and is a no-op the second time', async () => {
     const { sku } = await stockedProduct(services, { stock: 5 });

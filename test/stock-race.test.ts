@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createActivities } from '../activities';
-import { ledgerBalances } from '../activities/stock-ledger';
 import type { Services } from '../integrations/services';
 import { register, type Account } from './support/accounts';
 import { testShipTo as shipTo } from './support/addresses';
 import { stockedProduct } from './support/catalog';
+import { ledgerAvailable as ledgerOf } from './support/stock';
 import { call } from './support/http';
 import {
   connectTestServices,
@@ -110,11 +110,7 @@ describe('stock truth under racing cancellations, through ordinary checkout', ()
       // Every order's workflow has ended its stock moves once the order reads final; wait for the children
       // of cancelled orders too, which release after telling the parent.
       const expected = unitsPerRound - sold;
-      const ledgerAvailable = async () =>
-        Object.values((await ledgerBalances(services.collections, [sku])).get(sku) ?? {}).reduce(
-          (a, b) => a + b,
-          0,
-        );
+      const ledgerAvailable = () => ledgerOf(services, sku);
       await eventually(async () => ((await ledgerAvailable()) === expected ? true : undefined), {
         timeoutMs: 30_000,
         what: `the ledger to read ${expected} available`,
