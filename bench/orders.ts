@@ -66,6 +66,7 @@ async function openShop(ctx: BenchContext): Promise<Shop> {
   const shared = {
     MONGODB_URI: env.MONGODB_URI,
     REDIS_URL: env.REDIS_URL,
+    REDIS_CLUSTER_NODES: env.REDIS_CLUSTER_NODES ?? '',
     OPENSEARCH_INDEX_PREFIX: env.OPENSEARCH_INDEX_PREFIX,
     TEMPORAL_TASK_QUEUE: taskQueue,
     AUTH_TOKEN_SECRET: env.AUTH_TOKEN_SECRET,
