@@ -39,6 +39,9 @@ const envSchema = z.object({
   REDIS_URL: url('redis://127.0.0.1:6379', ['redis:', 'rediss:']),
   // Comma-separated host:port list; when set, the app talks Redis Cluster protocol.
   REDIS_CLUSTER_NODES: optionalText,
+  // Replicas that must have a stock write before it counts (WAIT); 1 on a Cluster keeps holds through a
+  // master's crash, at the price of refusing holds while that master has no replica.
+  REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(5).default(0),
 
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
