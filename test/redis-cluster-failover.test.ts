@@ -35,7 +35,8 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Buyers race for one SKU on the scale tests' own Redis Cluster while the master serving that SKU's slot
 // is failed over: once as planned maintenance (CLUSTER FAILOVER on its replica), once as a crash (SIGKILL,
-// the replica promoted by the cluster itself). Holds are written with REDIS_WAIT_REPLICAS=1, so a hold
+// the replica promoted by the cluster itself). A last test loses a whole shard (master and replica), the
+// case only the ledger can repair. Holds are written with REDIS_WAIT_REPLICAS=1, so a hold
 // counts only once the replica has it. Whatever happens, exactly the stock is taken, Redis and the ledger
 // agree afterwards, and the reconciliation finds nothing left to repair.
 describe(
@@ -189,6 +190,43 @@ describe(
         });
       });
       assert.ok(errors.length > 0, 'the crash was felt by the buyers');
+    });
+
+    test('a whole shard lost (master and replica killed, back empty): no oversell, and the reconciliation rebuilds its counters', async () => {
+      const { sku } = await stockedProduct(services, { stock: 20 });
+      const holds = Array.from({ length: 5 }, (_, i) => `shard-loss-${sku}-${i}`);
+      for (const holdId of holds) await activities.reserveStock({ holdId, lines: [{ sku, quantity: 1 }] });
+      const [sold1 = '', sold2 = '', sold3 = '', pending = ''] = holds;
+      for (const holdId of [sold1, sold2, sold3]) await activities.commitStock({ holdId, skus: [sku] });
+
+      const { masterPort, replicaPort } = await shardOf(services.redis, stockKey(sku));
+      await Promise.all([killNode(masterPort), killNode(replicaPort)]);
+      await Promise.all([restartNode(masterPort), restartNode(replicaPort)]);
+      await eventually(
+        async () =>
+          (await roleOf(masterPort)) === 'master' && (await replicaLinked(replicaPort)) ? true : undefined,
+        { timeoutMs: 60_000, what: 'the shard to serve its slots again' },
+      );
+      await eventually(async () => ((await services.redis.ping()) === 'PONG' ? true : undefined), {
+        what: 'the client to reach the cluster',
+      });
+      assert.deepEqual(await services.counters.available(sku), {}, 'the shard came back with nothing');
+      // No counter means no stock: a buyer is refused rather than sold a unit that may be gone.
+      await assert.rejects(
+        activities.reserveStock({ holdId: `shard-loss-${sku}-late`, lines: [{ sku, quantity: 1 }] }),
+        (error: { type?: string }) => error.type === 'OutOfStock',
+      );
+
+      const report = await reconcile();
+      const drift = report.drifts.find((d) => d.sku === sku);
+      assert.equal(drift?.reason, 'missing');
+      assert.equal(drift?.repaired, true);
+      assert.deepEqual(await services.counters.available(sku), { 'wh-test': 15 }, 'rebuilt from the ledger');
+      // The hold the shard forgot is released by the ledger's account: its unit comes back, once.
+      await activities.releaseStock({ holdId: pending, skus: [sku] });
+      await activities.releaseStock({ holdId: pending, skus: [sku] });
+      assert.deepEqual(await services.counters.available(sku), { 'wh-test': 16 });
+      assert.deepEqual((await ledgerBalances(services.collections, [sku])).get(sku), { 'wh-test': 16 });
     });
   },
 );
