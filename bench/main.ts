@@ -6,6 +6,7 @@ import { flashSale } from './flash-sale';
 import { memory } from './memory';
 import { orders } from './orders';
 import { searchBenchRows } from './search-bench';
+import { stockOnCluster } from './stock-cluster';
 import { stockReservations } from './stock-reservations';
 import { markdownTable, type Row } from './table';
 
@@ -17,6 +18,8 @@ const measurements: { name: string; measure: (ctx: BenchContext) => Promise<Row[
   { name: 'product list', measure: productList },
   { name: 'stock reservations', measure: stockReservations },
   { name: 'database writes', measure: databaseWrites },
+  // Starts the scale tests' Redis Cluster (scripts/stack/redis-cluster.sh) unless it runs already.
+  { name: 'stock reservations on Redis Cluster', measure: stockOnCluster },
   { name: 'orders end to end', measure: orders },
   // 10,000 buyers in child processes against two API processes: a minute or two.
   { name: 'flash sale', measure: flashSale },

@@ -26,6 +26,8 @@ interface Shop {
   processes: BenchProcess[];
   taskQueue: string;
   skus: [string, string];
+  /** The environment the shop's processes share, for another worker on the same task queue. */
+  env: Record<string, string>;
 }
 
 async function seedTwoSellers(ctx: BenchContext): Promise<[string, string]> {
@@ -66,6 +68,7 @@ async function openShop(ctx: BenchContext): Promise<Shop> {
   const shared = {
     MONGODB_URI: env.MONGODB_URI,
     REDIS_URL: env.REDIS_URL,
+    REDIS_CLUSTER_NODES: env.REDIS_CLUSTER_NODES ?? '',
     OPENSEARCH_INDEX_PREFIX: env.OPENSEARCH_INDEX_PREFIX,
     TEMPORAL_TASK_QUEUE: taskQueue,
     AUTH_TOKEN_SECRET: env.AUTH_TOKEN_SECRET,
@@ -95,7 +98,7 @@ async function openShop(ctx: BenchContext): Promise<Shop> {
   });
   const apiUrl = `http://127.0.0.1:${port}`;
   await waitForHttp(`${apiUrl}/healthz`);
-  return { apiUrl, processes, taskQueue, skus: await seedTwoSellers(ctx) };
+  return { apiUrl, processes, taskQueue, skus: await seedTwoSellers(ctx), env: shared };
 }
 
 function buyerToken(ctx: BenchContext): string {
@@ -231,6 +234,16 @@ export async function orders(ctx: BenchContext): Promise<Row[]> {
   );
   const endToEnd = underLoad.result;
 
+  // The same load with a second worker process polling the same task queue.
+  const secondWorker = startProcess('worker 2', 'bench/bench-worker.js', shop.env);
+  ctx.onCleanup(() => secondWorker.stop());
+  await orderToConfirmed(ctx, shop, true);
+  const twoWorkers = await loopLoad(() => orderToConfirmed(ctx, shop, true), {
+    concurrency: storefronts,
+    seconds: orderSeconds,
+  });
+  await secondWorker.stop();
+
   const sample = [...warmup, ...confirmed].slice(0, 10);
   const perOrder = await Promise.all(
     sample.map(async (orderId) => {
@@ -287,6 +300,13 @@ export async function orders(ctx: BenchContext): Promise<Row[]> {
       baseline: { value: floorFigures.load.p99Ms, unit: 'ms' },
       baselineIs: floorIs,
       warning: e2eWarning,
+    },
+    {
+      measurement: `${e2e}: completed with 2 worker processes`,
+      ours: { value: twoWorkers.perSecond, unit: 'orders/s' },
+      baseline: { value: endToEnd.perSecond, unit: 'orders/s' },
+      baselineIs: 'the same load with 1 worker process, this run',
+      warning: twoWorkers.failures > 0 ? `${twoWorkers.failures} orders did not reach confirmed` : undefined,
     },
     {
       measurement: `Temporal history events per order up to confirmed (order workflow ${orderEvents.toFixed(0)} + 2 seller-fulfillment children ${childEvents.toFixed(0)}; mean of ${perOrder.length})`,

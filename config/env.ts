@@ -39,6 +39,9 @@ const envSchema = z.object({
   REDIS_URL: url('redis://127.0.0.1:6379', ['redis:', 'rediss:']),
   // Comma-separated host:port list; when set, the app talks Redis Cluster protocol.
   REDIS_CLUSTER_NODES: optionalText,
+  // Replicas that must have a stock write before it counts (WAIT); 1 on a Cluster keeps holds through a
+  // master's crash, at the price of refusing holds while that master has no replica.
+  REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(5).default(0),
 
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -49,7 +52,19 @@ const envSchema = z.object({
   TEMPORAL_TLS_KEY_PATH: optionalText,
   TEMPORAL_UI_URL: url('http://127.0.0.1:8233', ['http:', 'https:']),
 
-  OPENSEARCH_URL: url('http://127.0.0.1:9200', ['http:', 'https:']),
+  // One node, or several comma-separated nodes of one cluster: the client spreads requests over them and
+  // passes over a node that stopped answering.
+  OPENSEARCH_URL: z
+    .string()
+    .default('http://127.0.0.1:9200')
+    .refine(
+      (value) =>
+        value.split(',').every((node) => url('', ['http:', 'https:']).safeParse(node.trim()).success),
+      'must be a URL starting with http:// or https:// (or several, comma-separated)',
+    ),
+  // Copies of each shard on other nodes: 0 for one node; 1 or more on a cluster, so losing a node loses
+  // neither data nor searches.
+  OPENSEARCH_INDEX_REPLICAS: z.coerce.number().int().min(0).max(5).default(0),
   OPENSEARCH_USERNAME: optionalText,
   OPENSEARCH_PASSWORD: optionalText,
   OPENSEARCH_INDEX_PREFIX: z

@@ -5,7 +5,7 @@ export type SearchClient = Client;
 
 export function connectSearch(env: Env): SearchClient {
   return new Client({
-    node: env.OPENSEARCH_URL,
+    node: env.OPENSEARCH_URL.split(',').map((node) => node.trim()),
     ...(env.OPENSEARCH_USERNAME && env.OPENSEARCH_PASSWORD
       ? { auth: { username: env.OPENSEARCH_USERNAME, password: env.OPENSEARCH_PASSWORD } }
       : {}),

@@ -36,7 +36,7 @@ export async function connectServices(env: Env): Promise<Services> {
     database,
     collections: collections(database.db),
     redis,
-    counters: new StockCounters(redis),
+    counters: new StockCounters(redis, env.REDIS_WAIT_REPLICAS),
     search,
     stripe: createStripe(env),
     carrier: createCarrier(env),

@@ -172,12 +172,53 @@ export function openHoldsKey(sku: string): string {
   return `holds:{${sku}}`;
 }
 
-export class StockCounters {
-  constructor(private readonly redis: RedisClient) {}
+/** How long a stock write waits for its replicas before it is reported as not acknowledged. */
+const replicaWaitMs = 1000;
 
-  private async run(script: string, keys: string[], args: (string | number)[]): Promise<string[]> {
-    const reply = (await this.redis.eval(script, keys.length, ...keys, ...args.map(String))) as unknown[];
-    return reply.map((part) => String(part));
+export class StockCounters {
+  /**
+   * `replicas` > 0 (REDIS_WAIT_REPLICAS): a stock write counts only once that many replicas of its master
+   * have it (WAIT, sent in the same pipeline so it reaches the same node). Replication is asynchronous, so
+   * without it a master that crashes can take its last holds along, and its promoted replica would offer
+   * those units again. A write that is not acknowledged throws, and the caller's retry finds the hold as
+   * it is (every script is idempotent per hold or key).
+   */
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly replicas = 0,
+  ) {}
+
+  private async run(
+    script: string,
+    keys: string[],
+    args: (string | number)[],
+    redirects = 3,
+  ): Promise<string[]> {
+    const argv = args.map(String);
+    if (this.replicas === 0) {
+      const reply = (await this.redis.eval(script, keys.length, ...keys, ...argv)) as unknown[];
+      return reply.map((part) => String(part));
+    }
+    const results = await this.redis
+      .pipeline()
+      .eval(script, keys.length, ...keys, ...argv)
+      .call('WAIT', this.replicas, replicaWaitMs)
+      .exec();
+    const [[scriptError, reply] = [], [waitError, acknowledged] = []] = results ?? [];
+    if (scriptError && /^(MOVED|ASK) /.test(scriptError.message) && redirects > 0) {
+      // ioredis follows a redirect for a pipeline only when every command in it was redirected, and WAIT
+      // never is; a single keyed command follows it and updates the client's slot map, so the next try
+      // reaches the slot's new master (the script did not run where it was refused).
+      await this.redis.exists(keys[0] ?? '');
+      return this.run(script, keys, args, redirects - 1);
+    }
+    if (scriptError) throw scriptError;
+    if (waitError) throw waitError;
+    const reached = Number(acknowledged);
+    if (reached < this.replicas) {
+      throw new Error(`stock write on ${keys[0]} reached ${reached} of ${this.replicas} replicas`);
+    }
+    return (reply as unknown[]).map((part) => String(part));
   }
 
   async reserve(sku: string, holdId: string, quantity: number): Promise<ReserveOutcome> {

@@ -4,7 +4,7 @@ import type { RedisClient } from '../integrations/redis';
 import type { StockCounters } from '../integrations/stock-counters';
 import { ChangeStreamReader, catalogChangeStream, stockChangeStream } from '../search/stock-change-feed';
 import { BackgroundRead, CollectionPass } from './background-read';
-import { aliasedIndices, ensureProductIndex, productAlias, productIndexBody } from './product-index';
+import { aliasedIndices, ensureProductIndex, productAlias, productIndexBodyWith } from './product-index';
 import { searchDocument } from './search-document';
 
 export interface IndexerDeps {
@@ -21,6 +21,8 @@ export interface IndexerDeps {
   scanEveryMs?: number;
   /** Compare the whole index with the database on start (catching up after downtime); default true. */
   reconcileOnStart?: boolean;
+  /** Replicas of each shard in the indices this indexer creates (OPENSEARCH_INDEX_REPLICAS); default 0. */
+  replicas?: number;
 }
 
 const batchSize = 500;
@@ -119,7 +121,7 @@ export class CatalogIndexer {
    */
   async start(): Promise<void> {
     if (this.started) return;
-    await ensureProductIndex(this.deps.search, this.deps.prefix);
+    await ensureProductIndex(this.deps.search, this.deps.prefix, this.deps.replicas ?? 0);
     await this.stockChanges.ensureGroup();
     await this.catalogChanges.ensureGroup();
     if (this.deps.reconcileOnStart ?? true) this.reconcile = this.newPass();
@@ -313,7 +315,7 @@ export class CatalogIndexer {
 
   private async beginRebuild(): Promise<void> {
     const index = `${this.alias}-${Date.now()}`;
-    await this.deps.search.indices.create({ index, body: productIndexBody });
+    await this.deps.search.indices.create({ index, body: productIndexBodyWith(this.deps.replicas ?? 0) });
     this.rebuildState = { index, ...this.newPass(), waiters: this.rebuildRequests.splice(0) };
   }
 

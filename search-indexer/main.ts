@@ -10,7 +10,7 @@ async function main() {
   const env = loadEnv();
   const services = await connectServices(env);
   const prefix = env.OPENSEARCH_INDEX_PREFIX;
-  const indexer = new CatalogIndexer({ ...services, prefix });
+  const indexer = new CatalogIndexer({ ...services, prefix, replicas: env.OPENSEARCH_INDEX_REPLICAS });
   const controller = new AbortController();
   process.once('SIGTERM', () => controller.abort());
   process.once('SIGINT', () => controller.abort());

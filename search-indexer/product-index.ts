@@ -76,14 +76,22 @@ export const productIndexBody: Indices_Create_RequestBody = {
   },
 };
 
+/** The index body with `replicas` copies of each shard (OPENSEARCH_INDEX_REPLICAS). */
+export function productIndexBodyWith(replicas: number): Indices_Create_RequestBody {
+  return { ...productIndexBody, settings: { ...productIndexBody.settings, number_of_replicas: replicas } };
+}
+
 /** Creates the first concrete index behind the alias, unless the alias already exists. */
-export async function ensureProductIndex(search: SearchClient, prefix: string): Promise<void> {
+export async function ensureProductIndex(search: SearchClient, prefix: string, replicas = 0): Promise<void> {
   const alias = productAlias(prefix);
   const exists = await search.indices.existsAlias({ name: alias });
   if (exists.body) return;
   const index = `${alias}-${Date.now()}`;
   try {
-    await search.indices.create({ index, body: { ...productIndexBody, aliases: { [alias]: {} } } });
+    await search.indices.create({
+      index,
+      body: { ...productIndexBodyWith(replicas), aliases: { [alias]: {} } },
+    });
   } catch (error) {
     // Two indexers starting together: the loser's index is dropped, the winner's alias stands.
     const again = await search.indices.existsAlias({ name: alias });

@@ -34,7 +34,11 @@ describe('Redis restarted, losing every counter, in the middle of sales', () => 
 
   before(async () => {
     redis = await startPrivateRedis();
-    services = await connectTestServices({ REDIS_URL: redis.url, MONGODB_URI: ownDatabase() });
+    services = await connectTestServices({
+      REDIS_URL: redis.url,
+      REDIS_CLUSTER_NODES: '',
+      MONGODB_URI: ownDatabase(),
+    });
     await services.collections.stockLedger.deleteMany({});
     activities = createActivities(services);
     worker = await startWorker(services);

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { createActivities } from '../activities';
 import type { ReconciliationReport } from '../activities/stock-reconciliation';
 import { ledgerBalances } from '../activities/stock-ledger';
+import type { RedisClient } from '../integrations/redis';
 import type { Services } from '../integrations/services';
 import { stockKey } from '../integrations/stock-counters';
 import { opsAuth } from './support/accounts';
@@ -19,7 +20,14 @@ import {
 } from './support/services';
 
 // This file flushes Redis, so it works on a db of its own (5); the shared test db (1) is never touched.
+// A Redis Cluster has only db 0: there the file runs only on the scale tests' own throw-away cluster
+// (scripts/stack/redis-cluster.sh), and the flush empties every master, as losing the whole cluster would.
 const ownRedisDb = 5;
+const onTestCluster = Boolean(process.env.TEST_REDIS_CLUSTER_NODES);
+async function flushEveryMaster(redis: RedisClient): Promise<void> {
+  if (redis instanceof Cluster) await Promise.all(redis.nodes('master').map((node) => node.flushdb()));
+  else await redis.flushdb();
+}
 const clientIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
 describe('stock reconciliation: Redis is a cache the ledger can always rebuild', () => {
@@ -98,8 +106,12 @@ describe('stock reconciliation: Redis is a cache the ledger can always rebuild',
   }
 
   before(async () => {
-    services = await connectTestServices({ REDIS_URL: `redis://127.0.0.1:6379/${ownRedisDb}` });
-    assert.equal((services.redis as Redis).options.db, ownRedisDb, 'refusing to flush a shared Redis db');
+    services = await connectTestServices(
+      onTestCluster ? {} : { REDIS_URL: `redis://127.0.0.1:6379/${ownRedisDb}` },
+    );
+    if (!onTestCluster) {
+      assert.equal((services.redis as Redis).options.db, ownRedisDb, 'refusing to flush a shared Redis db');
+    }
     activities = createActivities(services);
     worker = await startWorker(services);
     api = await startApi(services);
@@ -135,7 +147,7 @@ describe('stock reconciliation: Redis is a cache the ledger can always rebuild',
     await assertRedisMatchesLedger([split, single]);
     assert.equal((await services.counters.totalAvailable([split])).get(split), 2);
 
-    await services.redis.flushdb();
+    await flushEveryMaster(services.redis);
     assert.deepEqual(await services.counters.available(split), {}, 'Redis lost everything');
 
     const report = await reconcile();

@@ -14,13 +14,16 @@ import { connectServices, type Services } from '../../integrations/services';
 import { connectTemporalWorker } from '../../integrations/temporal';
 
 // Tests run against the real local stack (scripts/stack/up.sh), isolated from the demo data by their own
-// database, Redis db, index prefix and task queue.
+// database, Redis db, index prefix and task queue. TEST_REDIS_CLUSTER_NODES (scripts/test-scale.sh sets it
+// from scripts/stack/redis-cluster.sh) runs the same tests on a Redis Cluster instead; a cluster has only
+// db 0, so there the tests are kept apart by their unique SKUs, carts and ids, not by a db number.
 export function testEnv(overrides: Record<string, string> = {}): Env {
   return loadEnv({
     ...process.env,
     NODE_ENV: 'test',
     MONGODB_URI: process.env.TEST_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/marketplace_test',
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/1',
+    REDIS_CLUSTER_NODES: process.env.TEST_REDIS_CLUSTER_NODES ?? '',
     // Parallel checkouts sharing one local stack each set their own database, Redis db and index prefix.
     OPENSEARCH_INDEX_PREFIX: process.env.TEST_OPENSEARCH_INDEX_PREFIX ?? 'marketplace-test',
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
