@@ -10,6 +10,11 @@ export function sellerFulfillmentWorkflowId(orderId: string, sellerId: string): 
 }
 
 export interface SubOrderInput {
+  /**
+   * 2: started by the lean order, which already recorded the sub-order; the part tells its order only what
+   * can change the order, and ends cancelled (compensated) when its capture is refused. Absent: first shape.
+   */
+  version?: 2;
   orderId: string;
   sellerId: string;
   customerId: string;
