@@ -307,22 +307,8 @@ async function orderWorkflowV2(input: PlaceOrderInput): Promise<OrderState> {
     total: part.total,
     paymentIntentId: part.paymentIntentId,
   }));
+  // Paid: nothing is awaited from the buyer any more (the payment updates are closed from here).
   state.status = 'confirmed';
-  indexStatus('confirmed');
-  await dbUndo.confirmOrder({
-    ...statusFields(),
-    status: 'confirmed',
-    subOrders: parts.map((part) => ({
-      orderId: part.orderId,
-      sellerId: part.sellerId,
-      customerId: part.customerId,
-      lines: part.lines,
-      total: part.total,
-      paymentIntentId: part.paymentIntentId,
-      acceptBy,
-    })),
-  });
-  tellBuyer('order-confirmed');
   const children = await Promise.all(
     parts.map((part) =>
       // By type name: this module is what the worker bundles, and the child module imports it back.
@@ -340,6 +326,23 @@ async function orderWorkflowV2(input: PlaceOrderInput): Promise<OrderState> {
       }),
     ),
   );
+
+  // Recorded once every part's workflow runs, so a seller who sees its sub-order can act on it at once.
+  indexStatus('confirmed');
+  await dbUndo.confirmOrder({
+    ...statusFields(),
+    status: 'confirmed',
+    subOrders: parts.map((part) => ({
+      orderId: part.orderId,
+      sellerId: part.sellerId,
+      customerId: part.customerId,
+      lines: part.lines,
+      total: part.total,
+      paymentIntentId: part.paymentIntentId,
+      acceptBy,
+    })),
+  });
+  tellBuyer('order-confirmed');
 
   // 6. Follow the parts. A part that ends tells its final state; a part that fails (a bug, a step that
   // refused for good) is undone here so the order always ends in a defined state, never in a task loop.

@@ -38,6 +38,8 @@ export interface SubOrderState {
   labelUrl?: string;
   carrier?: string;
   cancelReason?: string;
+  /** A step after the capture that refused (e.g. the stock hold had already ended): for ops to reconcile. */
+  settlementIssue?: string;
   acceptBy: string;
 }
 

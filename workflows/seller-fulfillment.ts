@@ -233,9 +233,20 @@ async function sellerFulfillmentWorkflowV2(input: SubOrderInput): Promise<SubOrd
     if (!refused) throw error;
     return release(`payment capture was refused: ${refused.message}`);
   }
-  await db.commitStock({ holdId: input.orderId, skus });
+  // The money is taken and the parcel is on its way: nothing below may undo that. A refusal here (a hold
+  // that had already ended) is kept on the part for ops to reconcile, and the part carries on.
+  const settle = async (step: () => Promise<void>) => {
+    try {
+      await step();
+    } catch (error) {
+      const refused = refusal(error);
+      if (!refused) throw error;
+      state.settlementIssue = refused.message;
+    }
+  };
+  await settle(() => db.commitStock({ holdId: input.orderId, skus }));
   // The seller has earned it now (paid out only after the return window): sale, commission and shipping.
-  await db.postSaleToLedger({ orderId: input.orderId, sellerId: input.sellerId });
+  await settle(() => db.postSaleToLedger({ orderId: input.orderId, sellerId: input.sellerId }));
   for (;;) {
     const next = pendingCarrier.shift();
     if (next && advances(state.status, next)) await moveTo(next);
