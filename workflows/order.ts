@@ -307,8 +307,10 @@ async function orderWorkflowV2(input: PlaceOrderInput): Promise<OrderState> {
     total: part.total,
     paymentIntentId: part.paymentIntentId,
   }));
-  // Paid: nothing is awaited from the buyer any more (the payment updates are closed from here).
+  // Paid: nothing is awaited from the buyer any more (the payment updates are closed from here). The
+  // message goes out with the children's start, so its completion and theirs usually wake the order once.
   state.status = 'confirmed';
+  tellBuyer('order-confirmed');
   const children = await Promise.all(
     parts.map((part) =>
       // By type name: this module is what the worker bundles, and the child module imports it back.
@@ -342,7 +344,6 @@ async function orderWorkflowV2(input: PlaceOrderInput): Promise<OrderState> {
       acceptBy,
     })),
   });
-  tellBuyer('order-confirmed');
 
   // 6. Follow the parts. A part that ends tells its final state; a part that fails (a bug, a step that
   // refused for good) is undone here so the order always ends in a defined state, never in a task loop.
