@@ -52,6 +52,15 @@ export interface NotificationDeps {
 // takes an idempotency key on send, so a worker that dies after the provider accepted a message but before
 // the notifications record below is written sends it again on retry. The window is one provider call; the
 // key travels with the message (SendGrid custom arg) so a duplicate can be traced.
+/** This attempt's number; 1 when called outside a worker (a script, a unit test). */
+function currentAttempt(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 1;
+  }
+}
+
 export function createNotificationActivities(deps: NotificationDeps) {
   const { collections, now } = deps;
 
@@ -89,7 +98,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
       sent = await send();
     } catch (error) {
       const refused = error instanceof ProviderRejected;
-      const attempt = Context.current().info.attempt;
+      const attempt = currentAttempt();
       if (refused || (input.attempts !== undefined && attempt >= input.attempts)) {
         const reason = error instanceof Error ? error.message : String(error);
         await collections.notifications.updateOne(
