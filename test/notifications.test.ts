@@ -196,7 +196,7 @@ describe('notifications through the official SendGrid and Twilio clients, or the
         TWILIO_API_BASE: refusing.baseUrl,
       });
       const email = {
-        to: 'not-an-address@example.test',
+        to: `${uniqueId('not-an-address')}@example.test`,
         template: 'order-delivered' as const,
         data: { orderId: 'ord_5' },
         idempotencyKey: uniqueId('refused'),
@@ -210,6 +210,22 @@ describe('notifications through the official SendGrid and Twilio clients, or the
       const refused = await services.collections.notifications.findOne({ _id: email.idempotencyKey });
       assert.equal(refused?.status, 'failed');
       assert.match(refused?.failureReason ?? '', /sendgrid refused the message \(400\)/);
+      const api = await startApi(services);
+      try {
+        const listed = await call<{ items: Array<{ id: string; failureReason: string }> }>(
+          api.baseUrl,
+          'GET',
+          `/ops/notifications/failed?to=${encodeURIComponent(email.to)}`,
+          { headers: await opsAuth(api.baseUrl, services) },
+        );
+        assert.equal(listed.status, 200);
+        assert.deepEqual(
+          listed.body.items.map((item) => item.id),
+          [email.idempotencyKey],
+        );
+      } finally {
+        await api.stop();
+      }
 
       // An outage (5xx) is left to the workflow's retries; only the last attempt records the failure.
       answer = { status: 503, body: { message: 'unavailable' } };
