@@ -116,7 +116,7 @@ async function orderWorkflowV2(input: PlaceOrderInput): Promise<OrderState> {
         );
       }
       return {
-        cancelling: split ? cancelling.map((s) => s.sellerId) : Object.keys(state.totals?.bySeller ?? {}),
+        cancelling: (split ? cancelling : (state.totals?.bySeller ?? [])).map((s) => s.sellerId),
       };
     },
     {
