@@ -26,7 +26,7 @@ export interface FlashSaleTick {
 export interface FlashSaleAdmissions extends FlashSaleTick {
   /** The admission pace's fraction owed, handed to the next run so the pace carries across runs. */
   carried: number;
-  /** The sale's start was moved into the future (or the sale is gone): the workflow waits again. */
+  /** The sale's start was moved into the future: the workflow waits for it again. */
   paused: boolean;
   beats: number;
 }
@@ -139,7 +139,14 @@ export function createFlashSaleActivities(deps: FlashSaleDeps) {
       };
       for (;;) {
         const sale = await queue.sale(input.sku);
-        if (!sale || sale.startsAtMs > Date.now()) return { ...report, paused: true };
+        if (sale && sale.startsAtMs > Date.now()) return { ...report, paused: true };
+        if (!sale) {
+          // The line is gone from Redis (lost, or not flagged yet): nothing to admit; look again later.
+          context.heartbeat({ held: report.held, expired: report.expired });
+          if (Date.now() - started >= input.returnAfterMs) return report;
+          await context.sleep(idleAdmissionBeatMs);
+          continue;
+        }
         const due = admissionsDue(sale.admitPerSecond, Date.now() - last, carried);
         last = Date.now();
         carried = due.carried;

@@ -90,6 +90,10 @@ export async function flashSaleWorkflow(input: FlashSaleInput): Promise<FlashSal
       }
       if (report.paused) {
         state.status = 'scheduled';
+        // The new start reached Redis first; its signal follows at once. Waiting for it (not for the old
+        // start, already past) keeps the sale from calling the activity in a loop meanwhile.
+        termsChanged = false;
+        await condition(() => termsChanged, idleBeatMs);
         await untilStart();
         state.status = 'admitting';
       }
