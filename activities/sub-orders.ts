@@ -17,7 +17,33 @@ export interface RecordSubOrderInput {
   acceptBy: string;
 }
 
-/** Sub-order documents are written only by their own seller-fulfillment workflow. */
+/** A sub-order as it starts, awaiting the seller; a second insert of the same part changes nothing. */
+export async function insertSubOrder(
+  collections: Collections,
+  at: Date,
+  input: RecordSubOrderInput,
+): Promise<void> {
+  const { acceptBy, ...fields } = input;
+  await collections.subOrders.updateOne(
+    { _id: subOrderId(input.orderId, input.sellerId) },
+    {
+      $setOnInsert: {
+        ...fields,
+        status: 'awaiting_acceptance',
+        acceptBy: new Date(acceptBy),
+        createdAt: at,
+        updatedAt: at,
+      },
+    },
+    { upsert: true },
+  );
+}
+
+/**
+ * Sub-order documents are inserted by the order as it confirms (or, for parts started by the first shape
+ * of the order workflow, by the part itself) and from then on written only by their own seller-fulfillment
+ * workflow.
+ */
 export function createSubOrderActivities({
   collections,
   now,
@@ -27,21 +53,7 @@ export function createSubOrderActivities({
 }) {
   return {
     async recordSubOrder(input: RecordSubOrderInput): Promise<void> {
-      const at = now();
-      const { acceptBy, ...fields } = input;
-      await collections.subOrders.updateOne(
-        { _id: subOrderId(input.orderId, input.sellerId) },
-        {
-          $setOnInsert: {
-            ...fields,
-            status: 'awaiting_acceptance',
-            acceptBy: new Date(acceptBy),
-            createdAt: at,
-            updatedAt: at,
-          },
-        },
-        { upsert: true },
-      );
+      await insertSubOrder(collections, now(), input);
     },
 
     async setSubOrderStatus(input: {

@@ -8,6 +8,7 @@ import type { ProductDoc } from '../integrations/collections';
 import { connectTemporalWorker } from '../integrations/temporal';
 import { sellerFulfillmentWorkflowId } from '../workflows/seller-fulfillment-definitions';
 import type { floorWorkflow } from './baseline-workflow';
+import { addActions, billableActions, type BillableActions } from './billable-actions';
 import type { BenchContext } from './context';
 import { loopLoad, type LoadFigures } from './load';
 import { freePort, peakRssDuring, startProcess, waitForHttp, type BenchProcess } from './processes';
@@ -116,7 +117,7 @@ const shipTo = {
 };
 
 /** POST /orders with a card, then GET it until it is confirmed; resolves with its order id. */
-async function orderToConfirmed(ctx: BenchContext, shop: Shop, card: boolean): Promise<string> {
+async function orderToConfirmed(ctx: BenchContext, shop: Shop, card: boolean, pollMs = 200): Promise<string> {
   const headers = { authorization: `Bearer ${buyerToken(ctx)}`, 'content-type': 'application/json' };
   const placed = await fetch(`${shop.apiUrl}/orders`, {
     method: 'POST',
@@ -131,8 +132,9 @@ async function orderToConfirmed(ctx: BenchContext, shop: Shop, card: boolean): P
   const { orderId } = (await placed.json()) as { orderId: string };
   const deadline = Date.now() + 120_000;
   for (;;) {
-    // As a storefront would poll; faster polling would itself load the API and the database being measured.
-    await sleep(200);
+    // As a storefront would poll; faster polling would itself load the API and the database being measured
+    // (only the at-rest measurement, one order at a time, polls faster, to see the latency itself).
+    await sleep(pollMs);
     const read = await fetch(`${shop.apiUrl}/orders/${orderId}`, { headers });
     const { status } = (await read.json()) as { status?: string };
     if (status === 'confirmed') return orderId;
@@ -142,13 +144,26 @@ async function orderToConfirmed(ctx: BenchContext, shop: Shop, card: boolean): P
   }
 }
 
-async function historyLength(ctx: BenchContext, workflowId: string): Promise<number> {
+async function historyFigures(
+  ctx: BenchContext,
+  workflowId: string,
+): Promise<{ events: number; actions: BillableActions }> {
   const history = await ctx.services.temporal.workflow.getHandle(workflowId).fetchHistory();
-  return history.events?.length ?? 0;
+  const events = history.events ?? [];
+  return { events: events.length, actions: billableActions(events) };
 }
 
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
+const atRestRuns = 10;
+
 /** The floor: a one-activity workflow, run by a worker in this process on a task queue of its own. */
-async function floor(ctx: BenchContext): Promise<{ load: LoadFigures; events: number }> {
+async function floor(
+  ctx: BenchContext,
+): Promise<{ load: LoadFigures; events: number; atRestMs: number; actions: BillableActions }> {
   const taskQueue = `bench-floor-${ctx.runId}`;
   try {
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -171,8 +186,15 @@ async function floor(ctx: BenchContext): Promise<{ load: LoadFigures; events: nu
         workflowId: `floor-${ctx.runId}-${i}`,
       });
     await run(-1);
+    const atRest: number[] = [];
+    for (let i = 0; i < atRestRuns; i += 1) {
+      const t0 = performance.now();
+      await run(-2 - i);
+      atRest.push(performance.now() - t0);
+    }
     const load = await loopLoad(run, { concurrency: storefronts, seconds: Math.min(orderSeconds, 10) });
-    return { load, events: await historyLength(ctx, `floor-${ctx.runId}-0`) };
+    const figures = await historyFigures(ctx, `floor-${ctx.runId}-0`);
+    return { load, events: figures.events, atRestMs: median(atRest), actions: figures.actions };
   } finally {
     worker.shutdown();
     await running;
@@ -219,9 +241,18 @@ async function postLoad(url: string, ctx: BenchContext, skus: string[]): Promise
 export async function orders(ctx: BenchContext): Promise<Row[]> {
   const shop = await openShop(ctx);
   // The first order waits for the worker to bundle its workflows and poll; it is not measured.
-  const warmup = await Promise.all([0, 1].map(() => orderToConfirmed(ctx, shop, true)));
+  await Promise.all([0, 1].map(() => orderToConfirmed(ctx, shop, true)));
   await sleep(2000);
   const atRest = new Map(shop.processes.map((p) => [p.name, p.rss()]));
+  // One order at a time, nothing else running: the latency of the order path itself.
+  const restTimes: number[] = [];
+  const restOrders: string[] = [];
+  for (let i = 0; i < atRestRuns; i += 1) {
+    const t0 = performance.now();
+    restOrders.push(await orderToConfirmed(ctx, shop, true, 10));
+    restTimes.push(performance.now() - t0);
+  }
+  const restMs = median(restTimes);
 
   const confirmed: string[] = [];
   const underLoad = await peakRssDuring(shop.processes, () =>
@@ -244,21 +275,26 @@ export async function orders(ctx: BenchContext): Promise<Row[]> {
   });
   await secondWorker.stop();
 
-  const sample = [...warmup, ...confirmed].slice(0, 10);
+  const sample = [...restOrders, ...confirmed].slice(0, 10);
   const perOrder = await Promise.all(
     sample.map(async (orderId) => {
-      const order = await historyLength(ctx, `order-${orderId}`);
+      const order = await historyFigures(ctx, `order-${orderId}`);
       const children = await Promise.all(
         [`sel_${ctx.runId}_a`, `sel_${ctx.runId}_b`].map((sellerId) =>
-          historyLength(ctx, sellerFulfillmentWorkflowId(orderId, sellerId)),
+          historyFigures(ctx, sellerFulfillmentWorkflowId(orderId, sellerId)),
         ),
       );
-      return { order, children: children.reduce((a, b) => a + b, 0) };
+      return {
+        order: order.events,
+        children: children.reduce((a, b) => a + b.events, 0),
+        actions: children.reduce((a, b) => addActions(a, b.actions), order.actions),
+      };
     }),
   );
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
   const orderEvents = mean(perOrder.map((p) => p.order));
   const childEvents = mean(perOrder.map((p) => p.children));
+  const actionsOf = (key: keyof BillableActions) => mean(perOrder.map((p) => p.actions[key]));
 
   const floorFigures = await floor(ctx);
 
@@ -313,6 +349,23 @@ export async function orders(ctx: BenchContext): Promise<Row[]> {
       ours: { value: orderEvents + childEvents, unit: 'events' },
       baseline: { value: floorFigures.events, unit: 'events' },
       baselineIs: 'the complete history of the one-activity workflow',
+    },
+    {
+      measurement:
+        `Temporal Cloud billable actions per order up to confirmed, order + 2 children (starts ` +
+        `${actionsOf('starts').toFixed(1)}, activities ${actionsOf('activities').toFixed(1)}, workflow tasks ` +
+        `with markers ${actionsOf('markerTasks').toFixed(1)}, timers ${actionsOf('timers').toFixed(1)}, ` +
+        `signals ${actionsOf('signals').toFixed(1)}, updates ${actionsOf('updates').toFixed(1)}, search-attribute ` +
+        `upserts ${actionsOf('upserts').toFixed(1)}; mean of ${perOrder.length})`,
+      ours: `${actionsOf('total').toFixed(1)} actions`,
+      baseline: `${floorFigures.actions.total} actions`,
+      baselineIs: 'the one-activity workflow (a start and an activity)',
+    },
+    {
+      measurement: `time from POST /orders to confirmed at rest, median of ${atRestRuns} orders one at a time (polled every 10 ms)`,
+      ours: { value: restMs, unit: 'ms' },
+      baseline: { value: floorFigures.atRestMs, unit: 'ms' },
+      baselineIs: `the one-activity workflow started and awaited through the client, median of ${atRestRuns} one at a time`,
     },
     {
       measurement: 'POST /orders p50 (20 connections, starts the order workflow)',

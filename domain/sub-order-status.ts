@@ -45,3 +45,14 @@ export function deriveOrderStatus(subOrders: SubOrderStatus[]): OrderStatus {
   if (shipped.length < live.length) return 'partially_shipped';
   return live.every((s) => s === 'delivered') ? 'delivered' : 'shipped';
 }
+
+/**
+ * Whether a sub-order moving from one status to another can change its order: the order's derived status
+ * (waiting for sellers, fulfilling, shipped, delivered, cancelled) or what the buyer may still cancel (not a
+ * part with a label). Warehouse steps in between (picked, packed) change neither, so the order is not told.
+ */
+export function changesOrder(from: SubOrderStatus, to: SubOrderStatus): boolean {
+  const stage = (status: SubOrderStatus) =>
+    status === 'picked' || status === 'packed' ? 'accepted' : status;
+  return stage(from) !== stage(to);
+}

@@ -238,7 +238,11 @@ export interface OutboxDoc {
   createdAt: Date;
 }
 
-/** One record per message handed to a provider (or the outbox); _id is the idempotency key. */
+/**
+ * One record per message handed to a provider (or the outbox), or given up on; _id is the idempotency key.
+ * A message given up on (`status: 'failed'`: the provider refused it, or its attempts ran out) is kept with
+ * the reason, so ops can see what a buyer never received; a later successful send replaces it.
+ */
 export interface NotificationDoc {
   _id: string;
   channel: 'email' | 'sms';
@@ -246,7 +250,11 @@ export interface NotificationDoc {
   template: string;
   provider: 'sendgrid' | 'twilio' | 'outbox';
   providerMessageId?: string;
-  sentAt: Date;
+  /** Absent on records written before failures were kept: those are all sent. */
+  status?: 'sent' | 'failed';
+  sentAt?: Date;
+  failedAt?: Date;
+  failureReason?: string;
 }
 
 /** A webhook event already taken in; _id `<source>:<event id>` drops a provider's redelivery. */

@@ -2,6 +2,7 @@ import { Client } from '@sendgrid/client';
 import { MailService } from '@sendgrid/mail';
 import type { Env } from '../config/env';
 import { isDuplicateKeyError, type Collections } from './collections';
+import { ProviderRejected, httpStatusOf, isFinalClientError } from './provider-rejection';
 
 export interface EmailMessage {
   to: string;
@@ -29,13 +30,20 @@ export function sendGridSender(env: Env & { SENDGRID_API_KEY: string }): EmailSe
   return {
     provider: 'sendgrid',
     async send(message) {
-      const [response] = await mail.send({
-        to: message.to,
-        from: env.SENDGRID_FROM,
-        subject: message.subject,
-        text: message.text,
-        customArgs: { idempotencyKey: message.idempotencyKey, template: message.template },
-      });
+      const [response] = await mail
+        .send({
+          to: message.to,
+          from: env.SENDGRID_FROM,
+          subject: message.subject,
+          text: message.text,
+          customArgs: { idempotencyKey: message.idempotencyKey, template: message.template },
+        })
+        .catch((error: unknown) => {
+          const status = httpStatusOf(error);
+          if (!isFinalClientError(status)) throw error;
+          const body = (error as { response?: { body?: unknown } }).response?.body;
+          throw new ProviderRejected('sendgrid', status, body ? JSON.stringify(body) : String(error));
+        });
       const id = (response.headers as Record<string, unknown>)['x-message-id'];
       return typeof id === 'string' ? { providerMessageId: id } : {};
     },

@@ -1,6 +1,7 @@
 import twilio from 'twilio';
 import type { Env } from '../config/env';
 import { isDuplicateKeyError, type Collections } from './collections';
+import { ProviderRejected, httpStatusOf, isFinalClientError } from './provider-rejection';
 
 export interface SmsMessage {
   to: string;
@@ -43,11 +44,21 @@ export function twilioSender(
   return {
     provider: 'twilio',
     async send(message) {
-      const sent = await client.messages.create({
-        to: message.to,
-        from: env.TWILIO_FROM,
-        body: message.body,
-      });
+      const sent = await client.messages
+        .create({
+          to: message.to,
+          from: env.TWILIO_FROM,
+          body: message.body,
+        })
+        .catch((error: unknown) => {
+          const status = httpStatusOf(error);
+          if (!isFinalClientError(status)) throw error;
+          throw new ProviderRejected(
+            'twilio',
+            status,
+            error instanceof Error ? error.message : String(error),
+          );
+        });
       return { providerMessageId: sent.sid };
     },
   };

@@ -332,6 +332,27 @@ describe('flash sales through the API', () => {
     assert.equal(sale.body.holds, 2);
   });
 
+  test("a live sale's history grows by admissions, not by its 250 ms beat", async () => {
+    const { sku } = await stockedProduct(services, { stock: 3 });
+    assert.equal((await flag(sku, { admitPerSecond: 10 })).status, 200);
+    const handle = services.temporal.workflow.getHandle(flashSaleWorkflowId(sku));
+    const events = async () => (await handle.fetchHistory()).events?.length ?? 0;
+    const admitted = () => handle.query<{ status: string; admitted: number }>('flashSaleState');
+    await eventually(async () => ((await admitted()).status === 'admitting' ? true : undefined));
+    // Nobody in line: the admission activity beats on (it sweeps and looks for buyers every beat), and
+    // no beat writes to the history. Twenty beats of 250 ms would have been 100 events before.
+    const idleStart = await events();
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    assert.equal(await events(), idleStart, 'an idle sale writes no history');
+
+    // A buyer joins: the admission is reported once, as one activity completion and one workflow task.
+    const buyer = await register(api.baseUrl, 'buyer');
+    const ticket = (await join(sku, buyer)).body.ticket;
+    await heldTicket(sku, ticket, buyer);
+    await eventually(async () => ((await admitted()).admitted === 1 ? true : undefined));
+    assert.ok((await events()) - idleStart <= 8, `${(await events()) - idleStart} events for one admission`);
+  });
+
   test('checkout must order exactly the held units, and only its own ticket', async () => {
     const { sku } = await stockedProduct(services, { stock: 3 });
     const buyer = await register(api.baseUrl, 'buyer');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createNotificationActivities } from '../activities/notifications';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createNotificationActivities, type NotificationResult } from '../activities/notifications';
 import { createEmailSender } from '../integrations/email';
 import type { Services } from '../integrations/services';
 import { createSmsSender } from '../integrations/sms';
@@ -177,6 +178,75 @@ describe('notifications through the official SendGrid and Twilio clients, or the
       assert.equal(forbidden.status, 403);
     } finally {
       await api.stop();
+    }
+  });
+
+  test('a 4xx from SendGrid or Twilio is final and recorded for ops; an outage is retried, then recorded', async () => {
+    let answer: { status: number; body: unknown } = {
+      status: 400,
+      body: { errors: [{ message: 'Does not contain a valid address.' }] },
+    };
+    const refusing = await startRecordingServer(() => answer);
+    try {
+      const activities = activitiesWith({
+        SENDGRID_API_KEY: 'SG.test-key',
+        SENDGRID_API_BASE: refusing.baseUrl,
+        TWILIO_ACCOUNT_SID: accountSid,
+        TWILIO_AUTH_TOKEN: authToken,
+        TWILIO_API_BASE: refusing.baseUrl,
+      });
+      const email = {
+        to: `${uniqueId('not-an-address')}@example.test`,
+        template: 'order-delivered' as const,
+        data: { orderId: 'ord_5' },
+        idempotencyKey: uniqueId('refused'),
+        attempts: 4,
+      };
+      await assert.rejects(
+        activities.sendEmail(email),
+        (error: { type?: string; nonRetryable?: boolean }) =>
+          error.type === 'NotificationRejected' && error.nonRetryable === true,
+      );
+      const refused = await services.collections.notifications.findOne({ _id: email.idempotencyKey });
+      assert.equal(refused?.status, 'failed');
+      assert.match(refused?.failureReason ?? '', /sendgrid refused the message \(400\)/);
+      const api = await startApi(services);
+      try {
+        const listed = await call<{ items: Array<{ id: string; failureReason: string }> }>(
+          api.baseUrl,
+          'GET',
+          `/ops/notifications/failed?to=${encodeURIComponent(email.to)}`,
+          { headers: await opsAuth(api.baseUrl, services) },
+        );
+        assert.equal(listed.status, 200);
+        assert.deepEqual(
+          listed.body.items.map((item) => item.id),
+          [email.idempotencyKey],
+        );
+      } finally {
+        await api.stop();
+      }
+
+      // An outage (5xx) is left to the workflow's retries; only the last attempt records the failure.
+      answer = { status: 503, body: { message: 'unavailable' } };
+      const sms = { ...email, to: '+15551230000', idempotencyKey: uniqueId('outage') };
+      const attempt = (n: number): Promise<NotificationResult> =>
+        new MockActivityEnvironment({ attempt: n }).run(() => activities.sendSms(sms));
+      await assert.rejects(attempt(1), (error: { nonRetryable?: boolean }) => error.nonRetryable !== true);
+      assert.equal(await services.collections.notifications.findOne({ _id: sms.idempotencyKey }), null);
+      await assert.rejects(attempt(4));
+      const givenUp = await services.collections.notifications.findOne({ _id: sms.idempotencyKey });
+      assert.equal(givenUp?.status, 'failed');
+
+      // Sent later under the same key (ops re-drive it): the record becomes a sent one.
+      answer = { status: 201, body: { sid: 'SM0123456789abcdef0123456789abcdef', status: 'queued' } };
+      const sent = await attempt(1);
+      assert.equal(sent.duplicate, false);
+      const record = await services.collections.notifications.findOne({ _id: sms.idempotencyKey });
+      assert.equal(record?.status, 'sent');
+      assert.equal(record?.failureReason, undefined);
+    } finally {
+      await refusing.stop();
     }
   });
 

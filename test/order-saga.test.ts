@@ -3,14 +3,34 @@ import { after, before, describe, test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/activity';
 import { createActivities, type MarketplaceActivities } from '../activities';
 import type { Services } from '../integrations/services';
-import { orderWorkflowId, type OrderState, type PlaceOrderInput } from '../workflows/order-definitions';
+import {
+  currentOrderVersion,
+  orderWorkflowId,
+  type OrderState,
+  type PlaceOrderInput,
+} from '../workflows/order-definitions';
 import { stockedProduct } from './support/catalog';
 import { connectTestServices, startWorker, uniqueId, type RunningWorker } from './support/services';
 import { testShipTo as shipTo } from './support/addresses';
 
-/** The saga's steps in order, and what each one failing must leave behind. */
-const steps = ['priceLines', 'recordOrder', 'fraudSignals', 'reserveStock', 'authorizePayment'] as const;
-type Step = (typeof steps)[number];
+/**
+ * The saga's steps in order, for the lean order (priced and recorded in one step, fraud signals beside it)
+ * and for the first shape, which orders started before it still run; the last step that writes nothing.
+ */
+const shapes = [
+  {
+    version: currentOrderVersion,
+    steps: ['priceAndRecordOrder', 'fraudSignals', 'reserveStock', 'authorizePayment'],
+    unrecordedThrough: 'priceAndRecordOrder',
+  },
+  {
+    version: undefined,
+    steps: ['priceLines', 'recordOrder', 'fraudSignals', 'reserveStock', 'authorizePayment'],
+    unrecordedThrough: 'recordOrder',
+  },
+] as const;
+const steps = [...new Set(shapes.flatMap((shape) => shape.steps))];
+type Step = (typeof shapes)[number]['steps'][number];
 
 describe('the checkout saga undoes every step done before the one that fails', () => {
   let services: Services;
@@ -44,43 +64,47 @@ describe('the checkout saga undoes every step done before the one that fails', (
     await services.close();
   });
 
-  for (const step of steps) {
-    test(`failing at ${step}`, async () => {
-      const { sku } = await stockedProduct(services, { stock: 4 });
-      const orderId = `ord_${uniqueId('saga').replace(/[^a-z0-9]/g, '')}`;
-      failAt.set(orderId, step);
-      failAt.set(sku, step);
-      const input: PlaceOrderInput = {
-        orderId,
-        customerId: uniqueId('cus'),
-        lines: [{ sku, quantity: 3 }],
-        shipTo,
-        paymentMethodId: 'pm_card_visa',
-        holdSeconds: 60,
-      };
-      const state = await services.temporal.workflow.execute<(i: PlaceOrderInput) => Promise<OrderState>>(
-        'orderWorkflow',
-        {
-          taskQueue: services.env.TEMPORAL_TASK_QUEUE,
-          workflowId: orderWorkflowId(orderId),
-          args: [input],
-        },
-      );
-      assert.equal(state.status, 'failed');
-      assert.match(state.failureReason ?? '', new RegExp(`injected failure at ${step}`));
-      // No stock stays held and no authorization stays open, whichever step failed.
-      assert.equal((await services.counters.totalAvailable([sku])).get(sku), 4);
-      const ledger = await services.collections.stockLedger.find({ holdId: orderId }).toArray();
-      assert.equal(
-        ledger.reduce((n, e) => n + e.delta, 0),
-        0,
-      );
-      assert.deepEqual(state.paymentIntentIds, {});
-      // An order document exists once it was recorded, and it tells the same story.
-      const doc = await services.collections.orders.findOne({ _id: orderId });
-      if (steps.indexOf(step) > steps.indexOf('recordOrder')) assert.equal(doc?.status, 'failed');
-      else assert.equal(doc, null, 'nothing was recorded, so there is nothing to show');
-    });
+  for (const shape of shapes) {
+    for (const step of shape.steps) {
+      test(`failing at ${step} (order version ${shape.version ?? 1})`, async () => {
+        const { sku } = await stockedProduct(services, { stock: 4 });
+        const orderId = `ord_${uniqueId('saga').replace(/[^a-z0-9]/g, '')}`;
+        failAt.set(orderId, step);
+        failAt.set(sku, step);
+        const input: PlaceOrderInput = {
+          ...(shape.version ? { version: shape.version } : {}),
+          orderId,
+          customerId: uniqueId('cus'),
+          lines: [{ sku, quantity: 3 }],
+          shipTo,
+          paymentMethodId: 'pm_card_visa',
+          holdSeconds: 60,
+        };
+        const state = await services.temporal.workflow.execute<(i: PlaceOrderInput) => Promise<OrderState>>(
+          'orderWorkflow',
+          {
+            taskQueue: services.env.TEMPORAL_TASK_QUEUE,
+            workflowId: orderWorkflowId(orderId),
+            args: [input],
+          },
+        );
+        assert.equal(state.status, 'failed');
+        assert.match(state.failureReason ?? '', new RegExp(`injected failure at ${step}`));
+        // No stock stays held and no authorization stays open, whichever step failed.
+        assert.equal((await services.counters.totalAvailable([sku])).get(sku), 4);
+        const ledger = await services.collections.stockLedger.find({ holdId: orderId }).toArray();
+        assert.equal(
+          ledger.reduce((n, e) => n + e.delta, 0),
+          0,
+        );
+        assert.deepEqual(state.paymentIntentIds, {});
+        // An order document exists once it was recorded, and it tells the same story.
+        const doc = await services.collections.orders.findOne({ _id: orderId });
+        const order: readonly string[] = shape.steps;
+        if (order.indexOf(step) > order.indexOf(shape.unrecordedThrough)) assert.equal(doc?.status, 'failed');
+        else assert.equal(doc, null, 'nothing was recorded, so there is nothing to show');
+      });
+    }
   }
 
   test('a cancellation after the payment was authorized voids the authorization and releases the stock', async () => {
@@ -93,7 +117,14 @@ describe('the checkout saga undoes every step done before the one that fails', (
         taskQueue: services.env.TEMPORAL_TASK_QUEUE,
         workflowId: orderWorkflowId(orderId),
         args: [
-          { orderId, customerId: uniqueId('cus'), lines: [{ sku, quantity: 2 }], shipTo, holdSeconds: 60 },
+          {
+            version: currentOrderVersion,
+            orderId,
+            customerId: uniqueId('cus'),
+            lines: [{ sku, quantity: 2 }],
+            shipTo,
+            holdSeconds: 60,
+          },
         ],
       },
     );

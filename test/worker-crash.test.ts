@@ -13,13 +13,14 @@ import { stockedProduct } from './support/catalog';
 import { call } from './support/http';
 import { connectTestServices, eventually, startApi, uniqueId, type RunningApi } from './support/services';
 import { startStripeRecorder, type StripeRecorder } from './support/stripe-recorder';
-import { activitiesOf } from './support/workflow-history';
+import { activitiesOf, lostWorkflowTasks } from './support/workflow-history';
 import { startWorkerProcess, writeWorkflowBundle, type WorkerProcess } from './support/worker-process';
 import { testShipTo as shipTo } from './support/addresses';
 
 // The worker runs as its own OS process and is killed with SIGKILL at the worst moments of the checkout
-// saga: right after Redis took the stock, and right after Stripe authorized the card, each before Temporal
-// heard of it. A fresh worker process then finishes both orders from the recorded history.
+// saga: right after Redis took the stock (a local activity, inside a workflow task), and right after Stripe
+// authorized a card (an activity), each before Temporal heard of it. A fresh worker process then finishes
+// both orders from the recorded history.
 describe('a worker killed with SIGKILL in the middle of a checkout', () => {
   const taskQueue = `fault-worker-${randomBytes(4).toString('hex')}`;
   let services: Services;
@@ -105,7 +106,9 @@ describe('a worker killed with SIGKILL in the middle of a checkout', () => {
     const authorizedLine = await crashing.waitForLine(/^after authorizePayment /);
     assert.match(authorizedLine, new RegExp(b.orderId));
     await crashing.kill();
-    assert.equal(authorizationKeys(b.orderId).length, 1, 'Stripe authorized B once before the crash');
+    // B's parts are authorized together: at least the one that hung reached Stripe before the crash.
+    const beforeCrash = authorizationKeys(b.orderId);
+    assert.ok(beforeCrash.length >= 1 && beforeCrash.length <= sellers.length, beforeCrash.join(', '));
 
     await worker();
     for (const { orderId } of [a, b]) {
@@ -144,7 +147,9 @@ describe('a worker killed with SIGKILL in the middle of a checkout', () => {
       const ran = (type: string) => history.filter((h) => h.activityType === type);
       assert.equal(ran('authorizePayment').length, sellers.length);
       assert.ok(ran('authorizePayment').every((h) => h.completed));
+      // The hold is a local activity: recorded once, by the worker that finished the task.
       assert.equal(ran('reserveStock').length, 1);
+      assert.ok(ran('reserveStock').every((h) => h.local && h.completed));
       assert.equal(ran('cancelPaymentAuthorization').length, 0, 'nothing was voided');
       assert.equal(ran('releaseStock').length, 0, 'nothing was released');
 
@@ -163,12 +168,13 @@ describe('a worker killed with SIGKILL in the middle of a checkout', () => {
       }
     }
 
-    // The attempts the crash swallowed were retried: A's reservation, and B's first authorization twice at
-    // Stripe under the same key.
-    const aHistory = await activitiesOf(services.temporal, orderWorkflowId(a.orderId));
-    assert.equal(aHistory.find((h) => h.activityType === 'reserveStock')?.attempt, 2);
+    // The work the crash swallowed was done again: A's workflow task (with its hold) ran again on the new
+    // worker, and B's hung authorization was called again at Stripe under the same key.
+    assert.ok((await lostWorkflowTasks(services.temporal, orderWorkflowId(a.orderId))) >= 1);
+    // (Its sibling may have been in flight at the kill too, and then is called again the same way.)
     const bKeys = authorizationKeys(b.orderId);
-    assert.equal(bKeys.length, sellers.length + 1);
-    assert.equal(bKeys.filter((k) => k === bKeys[0]).length, 2, 'the retry reused the first key');
+    assert.equal(new Set(bKeys).size, sellers.length, 'every retry reused its part key');
+    assert.ok(bKeys.length > sellers.length, 'the call that hung was made again');
+    assert.ok(bKeys.every((key) => bKeys.filter((k) => k === key).length <= 2));
   });
 });

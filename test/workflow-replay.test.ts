@@ -33,7 +33,8 @@ import { historyFromFile, historyToFile } from './support/history-file';
 import { accountUpdatedEvent, liveAccount, postStripeEvent } from './support/stripe-events';
 
 // Histories recorded from real runs, kept so that a change to workflow code is checked against how past
-// runs went. `RECORD_HISTORIES=1` rewrites them from this file's fresh runs.
+// runs went. `RECORD_HISTORIES=1` rewrites them from this file's fresh runs. `*-v1.json` are runs of the
+// first order shape (input without `version`), kept for as long as such orders may still be running.
 const fixtures = resolve(__dirname, '..', '..', 'test', 'fixtures', 'histories');
 // Payouts and returns join once their workflows have settled; until then their runs are replayed fresh only.
 const storedAsFixtures = [

@@ -49,3 +49,63 @@ export async function notifyBuyer(state: OrderState, event: OrderEvent, shipPhon
   if (contact.email) await send('email', contact.email);
   if (shipPhone) await send('sms', shipPhone);
 }
+
+/** Bounded: a buyer message is worth a few tries, never a stuck order. */
+export const buyerNotificationAttempts = 4;
+
+const notify = proxyActivities<MarketplaceActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: buyerNotificationAttempts,
+  },
+});
+
+/**
+ * The order's milestone message, off the order's main path: one activity (contact look-up, email and SMS)
+ * that the order starts and does not wait for. Its failure is already recorded by the activity for ops
+ * (notifications with status failed), so the promise returned settles either way and never rejects.
+ */
+export function notifyBuyerInBackground(
+  state: OrderState,
+  event: OrderEvent,
+  shipPhone?: string,
+): Promise<void> {
+  const common = {
+    customerId: state.customerId,
+    ...(shipPhone ? { phone: shipPhone } : {}),
+    idempotencyKey: `order-${state.orderId}-${event}-${state.status}`,
+    attempts: buyerNotificationAttempts,
+  };
+  const shipped = state.subOrders.find((s) => s.trackingNumber);
+  const sent =
+    event === 'order-confirmed'
+      ? notify.notifyBuyer({
+          ...common,
+          template: event,
+          data: { orderId: state.orderId, total: state.total ?? { amount: 0, currency: 'USD' } },
+        })
+      : event === 'order-shipped'
+        ? notify.notifyBuyer({
+            ...common,
+            template: event,
+            data: {
+              orderId: state.orderId,
+              carrier: shipped ? 'sandbox' : 'carrier',
+              trackingNumber: shipped?.trackingNumber ?? '',
+            },
+          })
+        : event === 'order-delivered'
+          ? notify.notifyBuyer({ ...common, template: event, data: { orderId: state.orderId } })
+          : notify.notifyBuyer({
+              ...common,
+              template: event,
+              data: { orderId: state.orderId, reason: state.failureReason ?? 'cancelled' },
+            });
+  return sent.then(
+    () => undefined,
+    () => undefined,
+  );
+}

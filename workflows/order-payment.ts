@@ -25,6 +25,8 @@ export class OrderPayment {
     private readonly customerId: string,
     private readonly parts: SubOrderTotals[],
     private readonly isOpen: () => boolean,
+    /** Authorize the parts together (orders of the lean shape); the first shape asked one after another. */
+    private readonly together = false,
   ) {}
 
   done(): boolean {
@@ -73,6 +75,14 @@ export class OrderPayment {
 
   /** Every authorization this order holds, for the saga to void if the order does not go through. */
   async voidAll(): Promise<void> {
+    if (this.together) {
+      await Promise.all(
+        Object.values(this.authorized).map((paymentIntentId) =>
+          act.cancelPaymentAuthorization({ paymentIntentId, idempotencyKey: `void-${paymentIntentId}` }),
+        ),
+      );
+      return;
+    }
     for (const paymentIntentId of Object.values(this.authorized)) {
       await act.cancelPaymentAuthorization({ paymentIntentId, idempotencyKey: `void-${paymentIntentId}` });
     }
@@ -109,6 +119,7 @@ export class OrderPayment {
   private async authorizeRemaining(): Promise<PaymentOutcome> {
     const paymentMethodId = this.paymentMethodId;
     if (!paymentMethodId) return { status: 'declined', reason: 'no payment method' };
+    if (this.together) return this.authorizeTogether(paymentMethodId);
     for (const part of this.parts) {
       if (this.authorized[part.sellerId]) continue;
       const outcome = await act.authorizePayment({
@@ -132,6 +143,45 @@ export class OrderPayment {
       } else {
         return this.decline(outcome.reason);
       }
+    }
+    return { status: 'authorized' };
+  }
+
+  /**
+   * Every part not yet authorized at once: the parts are independent, so the slowest sets the pace, not
+   * their sum. A part that needs 3-D Secure is confirmed first; asking again for the others with the same
+   * attempt's keys returns Stripe's stored answer, so nothing is authorized twice.
+   */
+  private async authorizeTogether(paymentMethodId: string): Promise<PaymentOutcome> {
+    const remaining = this.parts.filter((part) => !this.authorized[part.sellerId]);
+    const outcomes = await Promise.all(
+      remaining.map((part) =>
+        act.authorizePayment({
+          orderId: this.orderId,
+          sellerId: part.sellerId,
+          customerId: this.customerId,
+          amount: part.total,
+          paymentMethodId,
+          idempotencyKey: `order-${this.orderId}-${part.sellerId}-authorize-${this.attempt}`,
+        }),
+      ),
+    );
+    let declined: string | undefined;
+    let action: { sellerId: string; paymentIntentId: string; clientSecret: string | null } | undefined;
+    outcomes.forEach((outcome, i) => {
+      const sellerId = remaining[i]?.sellerId ?? '';
+      if (outcome.kind === 'authorized') this.authorized[sellerId] = outcome.paymentIntentId;
+      else if (outcome.kind === 'requires_action') action ??= { sellerId, ...outcome };
+      else declined ??= outcome.reason;
+    });
+    if (declined !== undefined) return this.decline(declined);
+    if (action) {
+      this.pendingAction = { sellerId: action.sellerId, paymentIntentId: action.paymentIntentId };
+      return {
+        status: 'requires_action',
+        paymentIntentId: action.paymentIntentId,
+        clientSecret: action.clientSecret,
+      };
     }
     return { status: 'authorized' };
   }

@@ -10,6 +10,11 @@ export function sellerFulfillmentWorkflowId(orderId: string, sellerId: string): 
 }
 
 export interface SubOrderInput {
+  /**
+   * 2: started by the lean order, which already recorded the sub-order; the part tells its order only what
+   * can change the order, and ends cancelled (compensated) when its capture is refused. Absent: first shape.
+   */
+  version?: 2;
   orderId: string;
   sellerId: string;
   customerId: string;
@@ -33,6 +38,8 @@ export interface SubOrderState {
   labelUrl?: string;
   carrier?: string;
   cancelReason?: string;
+  /** A step after the capture that refused (e.g. the stock hold had already ended): for ops to reconcile. */
+  settlementIssue?: string;
   acceptBy: string;
 }
 

@@ -17,6 +17,7 @@ import {
   type PlaceOrderInput,
   type PromotionTerms,
   cancelOrderUpdate,
+  currentOrderVersion,
   fraudDecisionUpdate,
   orderStateQuery,
   orderWorkflowId,
@@ -168,6 +169,7 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
       (cart?.lines ?? []).map((l) => [l.sku, l.priceAtAdd]),
     );
     const input: PlaceOrderInput = {
+      version: currentOrderVersion,
       orderId,
       customerId,
       lines,
