@@ -15,8 +15,29 @@ echo "== shellcheck"
 if command -v shellcheck >/dev/null; then shellcheck -x scripts/*.sh scripts/stack/*.sh bench/*.sh .ci/run; fi
 
 echo "== tests"
+mkdir -p .run
 mapfile -t files < <(find dist/test -name '*.test.js' | sort)
-status=0
-node --test --test-concurrency="${TEST_CONCURRENCY:-1}" --test-timeout=300000 "${files[@]}" || status=$?
+set +e
+node --test --test-concurrency="${TEST_CONCURRENCY:-1}" --test-timeout=300000 "${files[@]}" 2>&1 | tee .run/test-suite.tap
+status=${PIPESTATUS[0]}
+set -e
+
+# The scale suite (Redis Cluster, several workers and API processes, two-node OpenSearch) runs too unless
+# TEST_SCALE=0; it starts and stops its own multi-node services (scripts/test-scale.sh).
+: >.run/test-scale.tap
+if [[ "${TEST_SCALE:-1}" == 1 ]]; then
+  echo "== scale tests"
+  set +e
+  SCALE_SETUP_DONE=1 bash scripts/test-scale.sh 2>&1 | tee .run/test-scale.tap
+  scale_status=${PIPESTATUS[0]}
+  set -e
+  ((scale_status == 0)) || status=$scale_status
+fi
+
+count() { cat .run/test-suite.tap .run/test-scale.tap | awk -v k="$1" '$1 == "#" && $2 == k { n += $3 } END { print n + 0 }'; }
+passed="$(count pass)"
+failed=$(($(count fail) + $(count cancelled)))
+((failed == 0)) || ((status != 0)) || status=1
 echo "suite took $((SECONDS - began))s"
+echo "$passed passed, $failed failed"
 exit "$status"
