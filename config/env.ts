@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseDaysByCategory, type ReturnPolicy } from '../domain/return-window';
 
@@ -28,6 +29,17 @@ const flag = z
   .enum(['true', 'false', '1', '0', ''])
   .default('false')
   .transform((value) => value === 'true' || value === '1');
+
+const namedRanges = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyAddress(entry: string): boolean {
+  if (namedRanges.includes(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -84,6 +96,25 @@ const envSchema = z.object({
     .default('local-dev-token-secret-change-me'),
   OPS_EMAIL: z.string().email().default('ops@marketplace.local'),
   OPS_PASSWORD: z.string().min(8).default('ops-password'),
+
+  // Proxies whose X-Forwarded-For is believed (addresses, CIDRs, or Express's loopback / linklocal /
+  // uniquelocal), comma-separated. None by default: otherwise any client could name its own address and
+  // escape the per-address limits on sign-in and sign-up.
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const entries = text
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '');
+      const bad = entries.filter((entry) => !isProxyAddress(entry));
+      if (bad.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `not an address, CIDR or named range: ${bad.join(', ')}` });
+        return z.NEVER;
+      }
+      return entries;
+    }),
 
   RESERVATION_HOLD_SECONDS: z.coerce.number().int().positive().default(900),
 
