@@ -25,7 +25,7 @@ import { CustomerId, MarketplaceStatus, OrderId } from '../../workflows/search-a
 import { owns, principalOf, requireRole } from '../auth/principal';
 import { flashSaleCheckout, flashSaleCheckoutSchema } from '../flash-sale-checkout';
 import { FlashSaleQueue } from '../../integrations/flash-sale-queue';
-import { claimIdempotencyKey, fingerprint, idempotencyKeyOf } from '../idempotency';
+import { claimIdempotencyKey, fingerprint, idempotencyKeyOf, priorClaim } from '../idempotency';
 import { newOrderId, orderIdPattern } from '../order-ids';
 import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';
@@ -129,6 +129,17 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
     }
   }
 
+  /** Whether the order's workflow was started; a claim whose start failed is finished by the retry. */
+  async function orderStarted(orderId: string): Promise<boolean> {
+    try {
+      await temporal.workflow.getHandle(orderWorkflowId(orderId)).describe();
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+  }
+
   registry.registerPath({
     method: 'post',
     path: '/orders',
@@ -147,6 +158,17 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
     const body = req.body as z.infer<typeof placeOrderBody>;
     const customerId = principalOf(req).userId;
     const key = idempotencyKeyOf(req);
+    const scope = `orders:${customerId}`;
+    // The key is bound to the request as sent (not to the cart it read), and is checked before the cart:
+    // a retry after the first call emptied the cart must answer that order, not "empty cart".
+    const bodyPrint = fingerprint(body);
+    const answer = (orderId: string) =>
+      res.status(202).location(`/orders/${orderId}`).json({ orderId, status: 'received' });
+    const earlier = await priorClaim(collections, scope, key, bodyPrint);
+    if (earlier && (await orderStarted(earlier))) {
+      answer(earlier);
+      return;
+    }
     const cartId = buyerCartId(customerId);
     const flash = body.flashSale
       ? await flashSaleCheckout(flashSales, customerId, body.flashSale, body.lines)
@@ -158,9 +180,9 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
     }
     const { resourceId: orderId, replayed } = await claimIdempotencyKey(
       collections,
-      `orders:${customerId}`,
+      scope,
       key,
-      fingerprint({ ...body, lines }),
+      bodyPrint,
       flash?.orderId ?? newOrderId(),
     );
     const promotion = cart?.promoCode ? terms(await findPromotion(collections, cart.promoCode)) : undefined;
@@ -198,7 +220,7 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
     }
     // The cart has become the order; a replay of the same request must not empty a cart filled since.
     if (cart && !replayed) await carts.delete(cartId);
-    res.status(202).location(`/orders/${orderId}`).json({ orderId, status: 'received' });
+    answer(orderId);
   });
 
   registry.registerPath({

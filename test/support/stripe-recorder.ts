@@ -2,13 +2,22 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 // stripe-mock is stateless: it answers every create with the same fixture and ignores Idempotency-Key, so
-// it cannot tell us how many authorizations a crash caused. This pass-through in front of it records each
-// request's method, path and Idempotency-Key, then forwards it unchanged.
+// it cannot tell us how many authorizations a crash caused, or for how much. This pass-through in front of
+// it records each request's method, path, Idempotency-Key and form parameters, then forwards it unchanged,
+// unless `refuse` answers it with a Stripe error instead (a permanent refusal of one kind of request, which
+// stripe-mock cannot be made to give for one endpoint only).
 
 export interface StripeCall {
   method: string;
   path: string;
   idempotencyKey?: string;
+  /** The form-encoded body (or query) as sent, e.g. params.get('amount'). */
+  params: URLSearchParams;
+}
+
+export interface StripeRefusal {
+  status: number;
+  error: { type: string; code?: string; message: string; param?: string };
 }
 
 export interface StripeRecorder {
@@ -17,34 +26,51 @@ export interface StripeRecorder {
   stop(): Promise<void>;
 }
 
-export async function startStripeRecorder(target: string): Promise<StripeRecorder> {
+export async function startStripeRecorder(
+  target: string,
+  refuse: (call: StripeCall) => StripeRefusal | undefined = () => undefined,
+): Promise<StripeRecorder> {
   const upstream = new URL(target);
   const calls: StripeCall[] = [];
   const server: Server = createServer((req, res) => {
-    const key = req.headers['idempotency-key'];
-    calls.push({
-      method: req.method ?? '',
-      path: req.url ?? '',
-      ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const key = req.headers['idempotency-key'];
+      const url = new URL(req.url ?? '/', 'http://stripe.local');
+      const call: StripeCall = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
+        params: new URLSearchParams(body.length > 0 ? body.toString('utf8') : url.search),
+      };
+      calls.push(call);
+      const refusal = refuse(call);
+      if (refusal) {
+        res.writeHead(refusal.status, { 'content-type': 'application/json', 'request-id': 'req_refused' });
+        res.end(JSON.stringify({ error: refusal.error }));
+        return;
+      }
+      const forwarded = request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: upstream.host },
+        },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      forwarded.on('error', () => {
+        res.writeHead(502);
+        res.end();
+      });
+      forwarded.end(body);
     });
-    const forwarded = request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: upstream.host },
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    forwarded.on('error', () => {
-      res.writeHead(502);
-      res.end();
-    });
-    req.pipe(forwarded);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
