@@ -67,7 +67,12 @@ export function createActivities(deps: ActivityDeps) {
     ...createReturnActivities({ collections: deps.collections, now }),
     ...createStockReconciliationActivities({ ...deps, now }),
     ...createSubOrderActivities({ collections: deps.collections, now }),
-    ...createFraudSignalActivities({ collections: deps.collections, redis: deps.redis, now }),
+    ...createFraudSignalActivities({
+      collections: deps.collections,
+      redis: deps.redis,
+      stripe: deps.stripe,
+      now,
+    }),
     ...createRecommendationActivities({ collections: deps.collections, now }),
     ...createNotificationActivities({
       collections: deps.collections,

@@ -27,6 +27,7 @@ import { flashSaleCheckout, flashSaleCheckoutSchema } from '../flash-sale-checko
 import { FlashSaleQueue } from '../../integrations/flash-sale-queue';
 import { claimIdempotencyKey, fingerprint, idempotencyKeyOf, priorClaim } from '../idempotency';
 import { newOrderId, orderIdPattern } from '../order-ids';
+import { orderAsSeenBy } from '../order-visibility';
 import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';
 import { shippingAddressSchema } from '../schemas-address';
@@ -236,7 +237,8 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
   });
   router.get('/orders/:id', async (req, res) => {
     const { id } = parseParams(orderIdParam, req.params);
-    res.json(await readOrder(principalOf(req), id));
+    const principal = principalOf(req);
+    res.json(orderAsSeenBy(principal, await readOrder(principal, id)));
   });
 
   registry.registerPath({
@@ -271,7 +273,9 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
       .skip(query.offset)
       .limit(query.limit)
       .toArray();
-    res.json({ items: items.map(({ _id, ...rest }) => ({ orderId: _id, ...rest })) });
+    res.json({
+      items: items.map(({ _id, ...rest }) => orderAsSeenBy(principal, { orderId: _id, ...rest })),
+    });
   });
 
   registry.registerPath({

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 // stripe-mock is stateless: it answers every create with the same fixture and ignores Idempotency-Key, so
 // it cannot tell us how many authorizations a crash caused, or for how much. This pass-through in front of
 // it records each request's method, path, Idempotency-Key and form parameters, then forwards it unchanged,
-// unless `refuse` answers it with a Stripe error instead (a permanent refusal of one kind of request, which
-// stripe-mock cannot be made to give for one endpoint only).
+// unless `answer` answers it itself: a Stripe error for one kind of request only, or an object stripe-mock's
+// fixtures cannot give (two payment methods of one card).
 
 export interface StripeCall {
   method: string;
@@ -15,9 +15,10 @@ export interface StripeCall {
   params: URLSearchParams;
 }
 
-export interface StripeRefusal {
+export interface StripeAnswer {
   status: number;
-  error: { type: string; code?: string; message: string; param?: string };
+  /** A Stripe object, or `{error: {type, code?, message}}` as Stripe sends errors. */
+  body: unknown;
 }
 
 export interface StripeRecorder {
@@ -28,7 +29,7 @@ export interface StripeRecorder {
 
 export async function startStripeRecorder(
   target: string,
-  refuse: (call: StripeCall) => StripeRefusal | undefined = () => undefined,
+  answer: (call: StripeCall) => StripeAnswer | undefined = () => undefined,
 ): Promise<StripeRecorder> {
   const upstream = new URL(target);
   const calls: StripeCall[] = [];
@@ -46,10 +47,10 @@ export async function startStripeRecorder(
         params: new URLSearchParams(body.length > 0 ? body.toString('utf8') : url.search),
       };
       calls.push(call);
-      const refusal = refuse(call);
-      if (refusal) {
-        res.writeHead(refusal.status, { 'content-type': 'application/json', 'request-id': 'req_refused' });
-        res.end(JSON.stringify({ error: refusal.error }));
+      const own = answer(call);
+      if (own) {
+        res.writeHead(own.status, { 'content-type': 'application/json', 'request-id': 'req_recorder' });
+        res.end(JSON.stringify(own.body));
         return;
       }
       const forwarded = request(
