@@ -43,7 +43,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(stripeWebhooksRouter(services, registry));
   app.use(express.json({ limit: '100kb', type: ['application/json', 'application/*+json'] }));
 
-  app.use(healthRouter(services));
+  app.use(healthRouter(services, registry));
   app.use(authenticate(services.env.AUTH_TOKEN_SECRET));
   app.use(authRouter(services, registry, [mergeGuestCartOnLogin(services)]));
   app.use(productsRouter(services, registry));

@@ -10,6 +10,7 @@ import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';
 import { hit, perIp, refund, tooMany, type Limit } from '../rate-limit';
 import { validBody } from '../validation';
+import { noStore } from '../no-store';
 
 const tokenTtlSeconds = 12 * 3600;
 const loginAccountLimit: Limit = { name: 'login-account', max: 10, windowMs: 15 * 60_000 };
@@ -40,6 +41,7 @@ export type LoginHook = (principal: Principal, req: Request) => Promise<void>;
 export function authRouter(services: Services, registry: OpenAPIRegistry, onLogin: LoginHook[] = []): Router {
   const { collections, redis, env } = services;
   const router = Router();
+  router.use('/auth', noStore);
   const sessionFor = (principal: Principal) => ({
     token: issueToken(principal, env.AUTH_TOKEN_SECRET, tokenTtlSeconds),
     expiresIn: tokenTtlSeconds,
@@ -49,7 +51,9 @@ export function authRouter(services: Services, registry: OpenAPIRegistry, onLogi
   registry.registerPath({
     method: 'post',
     path: '/auth/register',
-    summary: 'Register a buyer or seller account (staff accounts come from configuration)',
+    summary:
+      'Register a buyer or seller account (staff accounts come from configuration); a guest cart named by ' +
+      'X-Cart-Id or the cart_id cookie is merged into the new buyer account',
     request: { body: { content: { 'application/json': { schema: registerBody } } } },
     responses: {
       201: { description: 'Registered and signed in', content: { 'application/json': { schema: session } } },
@@ -84,6 +88,8 @@ export function authRouter(services: Services, registry: OpenAPIRegistry, onLogi
         }
         throw error;
       }
+      // Signing up signs in: a guest cart named by the request joins the new account as it would at login.
+      for (const hook of onLogin) await hook(principal, req);
       res.status(201).json(sessionFor(principal));
     },
   );

@@ -31,9 +31,11 @@ import { orderAsSeenBy } from '../order-visibility';
 import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';
 import { shippingAddressSchema } from '../schemas-address';
-import { moneySchema, skuSchema } from '../schemas';
+import { type OrderResource, orderFromRecord, orderFromWorkflow, orderSchema } from '../schemas-order';
+import { skuSchema } from '../schemas';
 import { parseParams, validBody } from '../validation';
 import { runStep } from '../workflow-steps';
+import { noStore } from '../no-store';
 
 export const placeOrderBody = z
   .object({
@@ -58,20 +60,7 @@ export const placeOrderBody = z
   .strict()
   .openapi('PlaceOrder');
 
-export const orderView = z
-  .object({
-    orderId: z.string(),
-    customerId: z.string(),
-    status: z.enum(orderStatuses),
-    lines: z.array(
-      z.object({ sku: z.string(), quantity: z.number().int(), sellerId: z.string(), unitPrice: moneySchema }),
-    ),
-    total: moneySchema.optional(),
-    subOrders: z.array(z.object({ sellerId: z.string(), status: z.string(), total: moneySchema })).optional(),
-    failureReason: z.string().optional(),
-  })
-  .passthrough()
-  .openapi('Order');
+export const orderView = orderSchema;
 
 const accepted = z.object({ orderId: z.string(), status: z.enum(orderStatuses) }).openapi('OrderAccepted');
 const orderIdParam = z.object({ id: z.string().regex(orderIdPattern, 'not an order id') });
@@ -102,28 +91,20 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
   const carts = new CartStore(redis);
   const flashSales = new FlashSaleQueue(redis);
   const router = Router();
+  router.use(['/orders', '/ops/orders'], noStore);
   const missing = () => new HttpProblem(404, 'order-not-found', 'No such order');
 
   /** The order as its owner (or ops) may see it: the projection, or the workflow itself before its first write. */
-  async function readOrder(
-    principal: ReturnType<typeof principalOf>,
-    id: string,
-  ): Promise<Record<string, unknown>> {
+  async function readOrder(principal: ReturnType<typeof principalOf>, id: string): Promise<OrderResource> {
     const doc = await collections.orders.findOne({ _id: id });
     if (doc) {
       if (!owns(principal, { customerId: doc.customerId })) throw missing();
-      const subOrders = await collections.subOrders.find({ orderId: id }).toArray();
-      const { _id, ...rest } = doc;
-      return {
-        orderId: _id,
-        ...rest,
-        subOrders: subOrders.map(({ _id: _s, orderId: _o, customerId: _c, lines: _l, ...sub }) => sub),
-      };
+      return orderFromRecord(doc, await collections.subOrders.find({ orderId: id }).toArray());
     }
     try {
       const state: OrderState = await temporal.workflow.getHandle(orderWorkflowId(id)).query(orderStateQuery);
       if (!owns(principal, { customerId: state.customerId })) throw missing();
-      return { ...state };
+      return orderFromWorkflow(state);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw missing();
       throw error;
@@ -250,7 +231,7 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
     responses: {
       200: {
         description: 'A page of orders',
-        content: { 'application/json': { schema: z.object({ items: z.array(orderView) }) } },
+        content: { 'application/json': { schema: z.object({ items: z.array(orderView) }).strict() } },
       },
       ...problemResponses(400, 401, 403),
     },
@@ -274,7 +255,7 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
       .limit(query.limit)
       .toArray();
     res.json({
-      items: items.map(({ _id, ...rest }) => orderAsSeenBy(principal, { orderId: _id, ...rest })),
+      items: items.map((doc) => orderAsSeenBy(principal, orderFromRecord(doc))),
     });
   });
 
@@ -286,7 +267,19 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
     security: [{ bearer: [] }],
     request: { params: orderIdParam, body: { content: { 'application/json': { schema: cancelBody } } } },
     responses: {
-      202: { description: 'Cancelling these sellers’ parts' },
+      202: {
+        description: 'Cancelling these sellers’ parts',
+        content: {
+          'application/json': {
+            schema: z
+              .object({
+                cancelling: z.array(z.string()).describe('Seller ids whose parts are being cancelled'),
+              })
+              .strict()
+              .openapi('CancellingOrder'),
+          },
+        },
+      },
       ...problemResponses(400, 401, 403, 404, 409, 422, 503),
     },
   });
@@ -320,7 +313,21 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
     security: [{ bearer: [] }],
     request: { params: orderIdParam, body: { content: { 'application/json': { schema: fraudBody } } } },
     responses: {
-      200: { description: 'Decision taken' },
+      200: {
+        description: 'Decision taken',
+        content: {
+          'application/json': {
+            schema: z
+              .object({
+                orderId: z.string(),
+                decision: z.enum(['approve', 'reject']),
+                status: z.enum(orderStatuses).describe('The order status when the decision was taken'),
+              })
+              .strict()
+              .openapi('FraudDecisionTaken'),
+          },
+        },
+      },
       ...problemResponses(400, 401, 403, 404, 409, 422, 503),
     },
   });
