@@ -117,6 +117,12 @@ const envSchema = z.object({
     }),
 
   RESERVATION_HOLD_SECONDS: z.coerce.number().int().positive().default(900),
+  // Bounds on orders that hold stock while nobody has paid (no paymentMethodId at checkout).
+  UNPAID_ORDER_MAX_UNITS_PER_SKU: z.coerce.number().int().positive().default(10),
+  UNPAID_ORDERS_PER_BUYER: z.coerce.number().int().positive().default(3),
+  // Wrong passwords per account in 15 minutes, over all addresses, before every address waits; each
+  // (account, address) pair is slowed long before that, with growing delays.
+  LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(100),
 
   // How long a return waits on the seller's decision and inspection (then ops takes over) and on the buyer's
   // parcel (then it closes).

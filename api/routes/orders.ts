@@ -28,6 +28,7 @@ import { FlashSaleQueue } from '../../integrations/flash-sale-queue';
 import { claimIdempotencyKey, fingerprint, idempotencyKeyOf, priorClaim } from '../idempotency';
 import { newOrderId, orderIdPattern } from '../order-ids';
 import { orderAsSeenBy } from '../order-visibility';
+import { checkUnpaidOrder } from '../unpaid-order-limits';
 import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';
 import { shippingAddressSchema } from '../schemas-address';
@@ -125,7 +126,11 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
   registry.registerPath({
     method: 'post',
     path: '/orders',
-    summary: "Check out the buyer's cart (or the given lines); starts its order-<orderId> workflow",
+    summary:
+      "Check out the buyer's cart (or the given lines); starts its order-<orderId> workflow. The same " +
+      'Idempotency-Key and body again answers the same order. Without paymentMethodId the order holds stock ' +
+      'unpaid, so it is bounded: 422 unpaid-quantity-limit past UNPAID_ORDER_MAX_UNITS_PER_SKU units of a ' +
+      'SKU, 409 too-many-unpaid-orders past UNPAID_ORDERS_PER_BUYER open unpaid orders.',
     security: [{ bearer: [] }],
     request: {
       headers: z.object({ 'idempotency-key': z.string() }),
@@ -159,6 +164,12 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
     const lines = flash?.lines ?? body.lines ?? cart?.lines.map(({ sku, quantity }) => ({ sku, quantity }));
     if (!lines || lines.length === 0) {
       throw new HttpProblem(422, 'empty-cart', 'The cart is empty; add items or send lines');
+    }
+    if (!body.paymentMethodId && !flash) {
+      await checkUnpaidOrder(collections, customerId, lines, {
+        maxUnitsPerSku: env.UNPAID_ORDER_MAX_UNITS_PER_SKU,
+        maxOpenPerBuyer: env.UNPAID_ORDERS_PER_BUYER,
+      });
     }
     const { resourceId: orderId, replayed } = await claimIdempotencyKey(
       collections,
