@@ -1,7 +1,7 @@
 import { OpenApiGeneratorV31, type OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 
 type Document = ReturnType<OpenApiGeneratorV31['generateDocument']>;
-type Operation = { requestBody?: unknown; responses?: Record<string, unknown> };
+type Operation = { requestBody?: Record<string, unknown>; responses?: Record<string, unknown> };
 
 const methods = ['get', 'put', 'post', 'patch', 'delete'] as const;
 // Mounted before the token check, so no token (good or bad) can make them answer 401.
@@ -58,6 +58,8 @@ export function openApiDocument(registry: OpenAPIRegistry, serverUrl: string): D
     for (const method of methods) {
       const operation = (item as Record<string, Operation | undefined>)[method];
       if (!operation) continue;
+      // Every body an operation declares is parsed by validBody, which refuses a missing one.
+      if (operation.requestBody) operation.requestBody = { ...operation.requestBody, required: true };
       const added: Record<string, unknown> = {};
       for (const code of middlewareProblems(path, operation)) added[String(code)] = problem;
       operation.responses = { ...added, ...operation.responses };

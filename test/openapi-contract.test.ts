@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Express } from 'express';
+import { generateClientTypes } from '../client/generate-types';
 import { createApp } from '../api/app';
 import type { Services } from '../integrations/services';
 import { call } from './support/http';
@@ -126,6 +129,15 @@ describe('the OpenAPI document describes the whole API', () => {
     const checkout = doc.paths['/orders']?.post;
     assert.ok(checkout?.parameters?.some((p) => p.name === 'idempotency-key' && p.required));
     assert.deepEqual(checkout?.security, [{ bearer: [] }]);
+  });
+
+  test('the committed storefront client types are generated from this very document', async () => {
+    const committed = await readFile(join(__dirname, '..', '..', 'client', 'marketplace-api.ts'), 'utf8');
+    const live = await generateClientTypes(doc);
+    assert.ok(
+      committed === live,
+      'client/marketplace-api.ts is stale: npx tsc -p tsconfig.json && node dist/scripts/generate-client.js',
+    );
   });
 
   test('the Order resource names its money, destination and sub-order deadlines', () => {
