@@ -35,6 +35,29 @@ export interface NotificationDeps {
 // takes an idempotency key on send, so a worker that dies after the provider accepted a message but before
 // the notifications record below is written sends it again on retry. The window is one provider call; the
 // key travels with the message (SendGrid custom arg) so a duplicate can be traced.
+/**
+ * A provider's 4xx (a bad address, a number that cannot take SMS, a rejected key) will be refused again
+ * however often it is retried: a non-retryable NotificationRejected, recorded where ops look by the
+ * caller. 408 and 429 are the provider asking us to come back, and 5xx or network errors pass on as they
+ * are, so the retry policy tries again. SendGrid's errors carry the HTTP status in `code`, Twilio's in
+ * `status`.
+ */
+function providerFailure(provider: string, error: unknown): unknown {
+  if (provider === 'outbox') return error;
+  const { status, code } = (error ?? {}) as { status?: unknown; code?: unknown };
+  const http = typeof status === 'number' ? status : typeof code === 'number' ? code : undefined;
+  if (http === undefined || http < 400 || http >= 500 || http === 408 || http === 429) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return ApplicationFailure.nonRetryable(
+    `${provider} refused the message (${http}): ${message}`,
+    'NotificationRejected',
+    {
+      provider,
+      status: http,
+    },
+  );
+}
+
 export function createNotificationActivities(deps: NotificationDeps) {
   const { collections, now } = deps;
 
@@ -64,13 +87,17 @@ export function createNotificationActivities(deps: NotificationDeps) {
       const previous = await alreadySent(input.idempotencyKey);
       if (previous) return previous;
       const message = renderNotification(input.template, input.data);
-      const sent = await deps.email.send({
-        to: input.to,
-        subject: message.subject,
-        text: message.text,
-        template: input.template,
-        idempotencyKey: input.idempotencyKey,
-      });
+      const sent = await deps.email
+        .send({
+          to: input.to,
+          subject: message.subject,
+          text: message.text,
+          template: input.template,
+          idempotencyKey: input.idempotencyKey,
+        })
+        .catch((error: unknown) => {
+          throw providerFailure(deps.email.provider, error);
+        });
       return record({
         _id: input.idempotencyKey,
         channel: 'email',
@@ -87,12 +114,16 @@ export function createNotificationActivities(deps: NotificationDeps) {
       const previous = await alreadySent(input.idempotencyKey);
       if (previous) return previous;
       const message = renderNotification(input.template, input.data);
-      const sent = await deps.sms.send({
-        to: input.to,
-        body: message.sms,
-        template: input.template,
-        idempotencyKey: input.idempotencyKey,
-      });
+      const sent = await deps.sms
+        .send({
+          to: input.to,
+          body: message.sms,
+          template: input.template,
+          idempotencyKey: input.idempotencyKey,
+        })
+        .catch((error: unknown) => {
+          throw providerFailure(deps.sms.provider, error);
+        });
       return record({
         _id: input.idempotencyKey,
         channel: 'sms',

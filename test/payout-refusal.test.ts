@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
 import { createSellerLedgerActivities } from '../activities/seller-ledger';
 import type { Services } from '../integrations/services';
 import { type PayoutOutcome, payoutWorkflowId } from '../workflows/payout-definitions';
 import type { sellerPayoutWorkflow } from '../workflows/seller-payout';
 import { opsAuth } from './support/accounts';
+import { historyToFile } from './support/history-file';
 import { call } from './support/http';
 import { line, seedDeliveredSubOrder, seedSeller } from './support/ledger-fixtures';
 import {
@@ -14,6 +18,7 @@ import {
   startWorker,
   testEnv,
   uniqueId,
+  workflowBundle,
   type RunningApi,
   type RunningWorker,
 } from './support/services';
@@ -100,6 +105,18 @@ describe('a payout Stripe refuses ends failed and does not stop the next ones', 
     assert.match(refused.reason ?? '', /cannot receive transfers/);
     const attempts = stripe.calls.filter((c) => c.path === '/v1/transfers');
     assert.equal(attempts.length, 1, 'a permanent refusal is not retried');
+
+    // The new shape of a run is kept as a replay fixture (test/workflow-replay.test.ts replays every file).
+    const history = await services.temporal.workflow
+      .getHandle(payoutWorkflowId(sellerId, '2026-01-05'))
+      .fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history);
+    if (process.env.RECORD_HISTORIES === '1') {
+      await writeFile(
+        resolve(__dirname, '..', '..', 'test', 'fixtures', 'histories', 'payout-refused.json'),
+        historyToFile(history),
+      );
+    }
 
     const seen = await payouts();
     assert.equal(seen.payouts[0]?.status, 'failed');
