@@ -3576,7 +3576,10 @@ export type paths = {
         put: {
             parameters: {
                 query?: never;
-                header?: never;
+                header: {
+                    /** @description 8-128 of [A-Za-z0-9_.:-] */
+                    "idempotency-key": string;
+                };
                 path: {
                     id: string;
                 };

@@ -127,7 +127,20 @@ describe('the OpenAPI document describes the whole API', () => {
     const stripe = doc.paths['/webhooks/stripe']?.post;
     assert.ok(stripe?.parameters?.some((p) => p.in === 'header' && p.name === 'stripe-signature'));
     const checkout = doc.paths['/orders']?.post;
-    assert.ok(checkout?.parameters?.some((p) => p.name === 'idempotency-key' && p.required));
+    // Every operation whose handler demands an Idempotency-Key says so.
+    for (const [path, method] of [
+      ['/orders', 'post'],
+      ['/products/{id}/stock', 'put'],
+      ['/orders/{id}/returns', 'post'],
+      ['/reviews', 'post'],
+      ['/ops/sellers/{id}/ledger-adjustments', 'post'],
+    ] as const) {
+      const operation = doc.paths[path]?.[method];
+      assert.ok(
+        operation?.parameters?.some((p) => p.in === 'header' && p.name === 'idempotency-key' && p.required),
+        `${method} ${path} documents its required Idempotency-Key`,
+      );
+    }
     assert.deepEqual(checkout?.security, [{ bearer: [] }]);
   });
 

@@ -95,7 +95,11 @@ export function stockRouter(services: Services, registry: OpenAPIRegistry): Rout
     path: '/products/{id}/stock',
     summary: "Set a SKU's available units in one warehouse (its seller or ops); needs Idempotency-Key",
     security: [{ bearer: [] }],
-    request: { params: idParam, body: { content: { 'application/json': { schema: setStockBody } } } },
+    request: {
+      params: idParam,
+      headers: z.object({ 'idempotency-key': z.string().describe('8-128 of [A-Za-z0-9_.:-]') }),
+      body: { content: { 'application/json': { schema: setStockBody } } },
+    },
     responses: {
       200: { description: 'Stock after the change', content: { 'application/json': { schema: stockView } } },
       ...problemResponses(400, 401, 403, 404, 415, 422),
