@@ -1,3 +1,4 @@
+import Stripe from 'stripe';
 import type { FraudSignals } from '../domain/fraud';
 import type { Collections } from '../integrations/collections';
 import type { RedisClient } from '../integrations/redis';
@@ -11,8 +12,24 @@ const windowMs = 3600_000;
 export function createFraudSignalActivities(deps: {
   collections: Collections;
   redis: RedisClient;
+  stripe: Stripe;
   now: () => Date;
 }) {
+  /**
+   * The card behind a payment method: Stripe's fingerprint is the same for every payment method made from
+   * one card number, and differs between cards, so velocity counts a card, not a token. A method Stripe does
+   * not know (the authorization will refuse it anyway) or one without a card counts as itself.
+   */
+  async function cardOf(paymentMethodId: string): Promise<string> {
+    try {
+      const method = await deps.stripe.paymentMethods.retrieve(paymentMethodId);
+      return method.card?.fingerprint ? `fp:${method.card.fingerprint}` : `pm:${paymentMethodId}`;
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeInvalidRequestError) return `pm:${paymentMethodId}`;
+      throw error;
+    }
+  }
+
   async function velocity(subject: string, orderId: string): Promise<number> {
     const bucket = Math.floor(deps.now().getTime() / windowMs);
     const key = `velocity:{${subject}}:${bucket}`;
@@ -46,7 +63,7 @@ export function createFraudSignalActivities(deps: {
         currency: input.currency,
         ordersByBuyerLastHour: await velocity(`buyer:${input.customerId}`, input.orderId),
         ordersByCardLastHour: input.paymentMethodId
-          ? await velocity(`card:${input.paymentMethodId}`, input.orderId)
+          ? await velocity(`card:${await cardOf(input.paymentMethodId)}`, input.orderId)
           : 0,
         shippingCountry: input.shippingCountry,
         ...(input.billingCountry ? { billingCountry: input.billingCountry } : {}),

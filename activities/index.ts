@@ -85,7 +85,12 @@ export function createActivities(deps: ActivityDeps) {
       },
     }),
     ...createSubOrderActivities({ collections: deps.collections, now }),
-    ...createFraudSignalActivities({ collections: deps.collections, redis: deps.redis, now }),
+    ...createFraudSignalActivities({
+      collections: deps.collections,
+      redis: deps.redis,
+      stripe: deps.stripe,
+      now,
+    }),
     ...createRecommendationActivities({ collections: deps.collections, now }),
     ...notifications,
     ...createSellerActivities({ collections: deps.collections, redis: deps.redis, stripe: deps.stripe, now }),
@@ -97,6 +102,10 @@ export function createActivities(deps: ActivityDeps) {
       policy: deps.env ? returnPolicyOf(deps.env) : defaultReturnPolicy,
       now,
     }),
+    /** Where alerts for ops go (OPS_EMAIL): a payout Stripe refused, for one. */
+    opsContact(): Promise<{ email: string }> {
+      return Promise.resolve({ email: deps.env?.OPS_EMAIL ?? 'ops@marketplace.local' });
+    },
     async ensurePayoutSchedule(input: { sellerId: string }): Promise<{ created: boolean }> {
       if (!deps.temporal || !deps.env) {
         throw ApplicationFailure.nonRetryable('no Temporal client to create schedules', 'NotConfigured');

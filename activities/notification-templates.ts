@@ -157,6 +157,11 @@ export const notificationTemplates = {
       sms: `Dispute ${d.disputeId}: ${d.outcome}.`,
     }),
   ),
+  'payout-failed': template((d: { payoutId: string; sellerId: string; amount: Money; reason: string }) => ({
+    subject: `Payout ${d.payoutId} failed`,
+    text: `Stripe refused the transfer of ${formatMoney(d.amount)} to seller ${d.sellerId}: ${d.reason}. The money stays in the seller's available balance and the next scheduled run pays it once the cause is fixed.`,
+    sms: `Payout ${d.payoutId} failed: ${d.reason}`.slice(0, 300),
+  })),
   'payout-statement': template((d: { period: string; amount: Money }) => ({
     subject: `Payout statement ${d.period}`,
     text: `Your payout for ${d.period} is ${formatMoney(d.amount)}.`,

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import Stripe from 'stripe';
 import type { Money } from '../domain/money';
+import { stripeFailure } from '../integrations/stripe-errors';
 
 export type AuthorizationOutcome =
   | { kind: 'authorized'; paymentIntentId: string }
@@ -18,16 +19,8 @@ export interface AuthorizePaymentInput {
   idempotencyKey: string;
 }
 
-// Stripe's own error classes tell a decline (business outcome, final) from an outage (retry).
-function asBusinessFailure(error: unknown): ApplicationFailure | undefined {
-  if (error instanceof Stripe.errors.StripeCardError) {
-    return ApplicationFailure.nonRetryable(error.message, 'PaymentDeclined', { code: error.code ?? null });
-  }
-  if (error instanceof Stripe.errors.StripeInvalidRequestError) {
-    return ApplicationFailure.nonRetryable(error.message, 'PaymentRejected', { param: error.param ?? null });
-  }
-  return undefined;
-}
+const paymentFailures = { declined: 'PaymentDeclined', refused: 'PaymentRejected' };
+const asFailure = (error: unknown) => stripeFailure(error, paymentFailures);
 
 export function createPaymentActivities({ stripe }: { stripe: Stripe }) {
   return {
@@ -69,15 +62,19 @@ export function createPaymentActivities({ stripe }: { stripe: Stripe }) {
             };
         }
       } catch (error) {
-        const failure = asBusinessFailure(error);
-        if (failure?.type === 'PaymentDeclined') return { kind: 'declined', reason: failure.message };
-        throw failure ?? error;
+        const failure = asFailure(error);
+        if (failure instanceof ApplicationFailure && failure.type === paymentFailures.declined) {
+          return { kind: 'declined', reason: failure.message };
+        }
+        throw failure;
       }
     },
 
     /** After the buyer completed 3-D Secure in the storefront: where does the authorization stand now? */
     async paymentStatus(input: { paymentIntentId: string }): Promise<AuthorizationOutcome> {
-      const intent = await stripe.paymentIntents.retrieve(input.paymentIntentId);
+      const intent = await stripe.paymentIntents.retrieve(input.paymentIntentId).catch((error: unknown) => {
+        throw asFailure(error);
+      });
       if (intent.status === 'requires_capture' || intent.status === 'succeeded') {
         return { kind: 'authorized', paymentIntentId: intent.id };
       }
@@ -101,7 +98,7 @@ export function createPaymentActivities({ stripe }: { stripe: Stripe }) {
         );
         return { amount: intent.amount_received || input.amount.amount, currency: input.amount.currency };
       } catch (error) {
-        throw asBusinessFailure(error) ?? error;
+        throw asFailure(error);
       }
     },
 
@@ -123,7 +120,7 @@ export function createPaymentActivities({ stripe }: { stripe: Stripe }) {
         ) {
           return;
         }
-        throw asBusinessFailure(error) ?? error;
+        throw asFailure(error);
       }
     },
   };

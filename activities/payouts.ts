@@ -4,7 +4,8 @@ import type { ReturnPolicy } from '../domain/return-window';
 import { canBePaid } from '../domain/seller-standing';
 import { ledgerEntryKeys, newlySettledSubOrders, sellerBalances } from '../domain/seller-ledger';
 import { type Collections, type PayoutDoc, isDuplicateKeyError } from '../integrations/collections';
-import type { PayoutOutcome } from '../workflows/payout-definitions';
+import { stripeFailure } from '../integrations/stripe-errors';
+import { type PayoutOutcome, transferRefusedType } from '../workflows/payout-definitions';
 import { readSettlementView } from './seller-balances';
 import { postLedgerEntry } from './seller-ledger';
 
@@ -104,16 +105,21 @@ export function createPayoutActivities(deps: {
       subOrderIds: string[];
       destination: string;
     }): Promise<PayoutOutcome> {
-      const transfer = await stripe.transfers.create(
-        {
-          amount: input.amount.amount,
-          currency: input.amount.currency.toLowerCase(),
-          destination: input.destination,
-          transfer_group: input.payoutId,
-          metadata: { sellerId: input.sellerId, payoutId: input.payoutId },
-        },
-        { idempotencyKey: input.payoutId },
-      );
+      const transfer = await stripe.transfers
+        .create(
+          {
+            amount: input.amount.amount,
+            currency: input.amount.currency.toLowerCase(),
+            destination: input.destination,
+            transfer_group: input.payoutId,
+            metadata: { sellerId: input.sellerId, payoutId: input.payoutId },
+          },
+          { idempotencyKey: input.payoutId },
+        )
+        .catch((error: unknown) => {
+          // A refusal ends this run as failed (the workflow decides); an outage is retried.
+          throw stripeFailure(error, { declined: transferRefusedType, refused: transferRefusedType });
+        });
       await postLedgerEntry(collections, {
         _id: ledgerEntryKeys.transfer(input.payoutId),
         sellerId: input.sellerId,
@@ -137,6 +143,31 @@ export function createPayoutActivities(deps: {
     },
 
     /** A run that paid nothing says why (restricted seller, nothing settled, negative balance). */
+    /**
+     * A run whose transfer Stripe refused for good: recorded as failed with Stripe's reason, so ops see it
+     * and a second run of the period finds it. Nothing was posted to the ledger, so the money stays
+     * available and the next period's run pays it once the cause (say, the connected account) is fixed.
+     */
+    async recordFailedPayout(input: {
+      sellerId: string;
+      payoutId: string;
+      period: string;
+      asOf: string;
+      reason: string;
+      amount: Money;
+    }): Promise<PayoutOutcome> {
+      return record({
+        _id: input.payoutId,
+        sellerId: input.sellerId,
+        period: input.period,
+        status: 'failed',
+        amount: input.amount,
+        reason: input.reason,
+        subOrderIds: [],
+        asOf: new Date(input.asOf),
+      });
+    },
+
     async recordSkippedPayout(input: {
       sellerId: string;
       payoutId: string;

@@ -1,6 +1,6 @@
-import { ApplicationFailure } from '@temporalio/activity';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { Money } from '../domain/money';
+import { stripeFailure } from '../integrations/stripe-errors';
 
 export function createRefundActivities({ stripe }: { stripe: Stripe }) {
   return {
@@ -21,12 +21,7 @@ export function createRefundActivities({ stripe }: { stripe: Stripe }) {
         );
         return { refundId: refund.id, amount: input.amount };
       } catch (error) {
-        if (error instanceof Stripe.errors.StripeInvalidRequestError) {
-          throw ApplicationFailure.nonRetryable(error.message, 'RefundRejected', {
-            param: error.param ?? null,
-          });
-        }
-        throw error;
+        throw stripeFailure(error, { declined: 'RefundRejected', refused: 'RefundRejected' });
       }
     },
   };

@@ -37,14 +37,15 @@ export interface AppOptions {
 export function createApp(services: Services, options: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Only configured proxies may name the client's address (TRUST_PROXY); by default req.ip is the peer.
+  app.set('trust proxy', services.env.TRUST_PROXY.length > 0 ? services.env.TRUST_PROXY : false);
   const registry = createRegistry();
   // Webhooks verify signatures over the raw body, so they are mounted before the JSON parser.
   app.use(carrierWebhooksRouter(services, registry));
   app.use(stripeWebhooksRouter(services, registry));
   app.use(express.json({ limit: '100kb', type: ['application/json', 'application/*+json'] }));
 
-  app.use(healthRouter(services));
+  app.use(healthRouter(services, registry));
   app.use(authenticate(services.env.AUTH_TOKEN_SECRET));
   app.use(authRouter(services, registry, [mergeGuestCartOnLogin(services)]));
   app.use(productsRouter(services, registry));

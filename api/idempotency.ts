@@ -22,6 +22,29 @@ export function fingerprint(body: unknown): string {
   return createHash('sha256').update(JSON.stringify(body)).digest('hex');
 }
 
+const keyReused = () =>
+  new HttpProblem(
+    422,
+    'idempotency-key-reused',
+    'This Idempotency-Key was already used with a different request body',
+  );
+
+/**
+ * The resource an earlier request under this key created, if any; a different body under the key is refused.
+ * Checked before anything the first request changed (a cart it emptied), so a retry answers like the first.
+ */
+export async function priorClaim(
+  collections: Collections,
+  scope: string,
+  key: string,
+  bodyFingerprint: string,
+): Promise<string | undefined> {
+  const existing = await collections.idempotencyKeys.findOne({ _id: `${scope}:${key}` });
+  if (!existing) return undefined;
+  if (existing.fingerprint !== bodyFingerprint) throw keyReused();
+  return existing.resourceId;
+}
+
 /**
  * Binds a client's key to the resource it created. The first request wins the unique _id; a repeat gets the
  * same resource id back, and a different body under the same key is refused rather than silently merged.
@@ -47,12 +70,6 @@ export async function claimIdempotencyKey(
   }
   const existing = await collections.idempotencyKeys.findOne({ _id });
   if (!existing) throw new Error(`idempotency record ${_id} vanished`);
-  if (existing.fingerprint !== bodyFingerprint) {
-    throw new HttpProblem(
-      422,
-      'idempotency-key-reused',
-      'This Idempotency-Key was already used with a different request body',
-    );
-  }
+  if (existing.fingerprint !== bodyFingerprint) throw keyReused();
   return { resourceId: existing.resourceId, replayed: true };
 }

@@ -74,21 +74,31 @@ export const returnView = z
     customerId: z.string(),
     status: z.enum(returnStatuses),
     lines: z.array(
-      z.object({
-        sku: z.string(),
-        quantity: z.number().int(),
-        acceptedQuantity: z.number().int().optional(),
-      }),
+      z
+        .object({
+          sku: z.string(),
+          quantity: z.number().int(),
+          title: z.string().optional(),
+          acceptedQuantity: z.number().int().optional(),
+        })
+        .strict(),
     ),
-    reason: z.object({ code: z.string(), text: z.string().optional() }),
+    reason: z.object({ code: z.string(), text: z.string().optional() }).strict(),
     photos: z.array(z.string()),
     refund: moneySchema.optional(),
+    refundId: z.string().optional(),
     trackingNumber: z.string().optional(),
+    carrier: z.string().optional(),
     labelUrl: z.string().optional(),
-    dueBy: z.string().optional(),
+    dueBy: z.string().optional().describe('When the current human step is due, then ops take over'),
     escalatedStep: z.enum(['decision', 'inspection']).optional(),
+    decidedBy: z.enum(['seller', 'ops']).optional(),
+    decisionNote: z.string().optional(),
+    closeReason: z.string().optional(),
+    createdAt: z.string().optional(),
+    updatedAt: z.string().optional(),
   })
-  .passthrough()
+  .strict()
   .openapi('Return');
 
 export const returnListQuery = z

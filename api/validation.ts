@@ -6,11 +6,41 @@ function fieldErrors(error: z.ZodError) {
   return error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
 }
 
+// JSON may carry a lone UTF-16 surrogate (\ud800), which no UTF-8 store keeps as sent: it would be saved
+// altered (as U+FFFD) or refused deep inside a driver. Refused here instead, naming the field.
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function malformedTextAt(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return loneSurrogate.test(value) ? path : undefined;
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = malformedTextAt(item, `${path}.${i}`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const at = path ? `${path}.${key}` : key;
+      if (loneSurrogate.test(key)) return at;
+      const found = malformedTextAt(item, at);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 /** Parses req.body with the endpoint's schema; unknown fields are refused, so nothing is mass-assigned. */
 export function validBody<T extends z.ZodType>(schema: T): RequestHandler {
   return (req, _res, next) => {
     if (!req.is('application/json')) {
       throw new HttpProblem(415, 'unsupported-media-type', 'Send the body as application/json');
+    }
+    const malformed = malformedTextAt(req.body, '');
+    if (malformed !== undefined) {
+      throw new HttpProblem(400, 'malformed-text', 'Text must be valid Unicode', undefined, {
+        errors: [{ field: malformed || '(body)', message: 'contains a lone UTF-16 surrogate' }],
+      });
     }
     const parsed = schema.safeParse(req.body);
     if (!parsed.success) {

@@ -28,6 +28,8 @@ export function benchEnv() {
     OPENSEARCH_INDEX_PREFIX: 'marketplace-bench',
     TEMPORAL_TASK_QUEUE: 'bench',
     PORT: '0',
+    // The bench's buyers name their own addresses, as if behind a load balancer on loopback.
+    TRUST_PROXY: 'loopback',
   });
 }
 

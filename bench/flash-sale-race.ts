@@ -171,6 +171,8 @@ export async function runFlashSaleRace(
     TEMPORAL_TASK_QUEUE: env.TEMPORAL_TASK_QUEUE,
     OPENSEARCH_INDEX_PREFIX: env.OPENSEARCH_INDEX_PREFIX,
     AUTH_TOKEN_SECRET: env.AUTH_TOKEN_SECRET,
+    // The buyers name their own addresses in X-Forwarded-For, as clients behind a load balancer would.
+    TRUST_PROXY: env.TRUST_PROXY.join(','),
   };
   const apis: ChildProcess[] = [];
   const planFiles: string[] = [];

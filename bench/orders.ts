@@ -73,6 +73,8 @@ async function openShop(ctx: BenchContext): Promise<Shop> {
     OPENSEARCH_INDEX_PREFIX: env.OPENSEARCH_INDEX_PREFIX,
     TEMPORAL_TASK_QUEUE: taskQueue,
     AUTH_TOKEN_SECRET: env.AUTH_TOKEN_SECRET,
+    // The buyers name their own addresses in X-Forwarded-For, as clients behind a load balancer would.
+    TRUST_PROXY: env.TRUST_PROXY.join(','),
   };
   const processes = [
     startProcess('worker', 'bench/bench-worker.js', shared),

@@ -2,6 +2,8 @@ import { readProduct } from '../catalog/products';
 import type { ProductCache } from '../catalog/product-cache';
 import { cartTotals } from '../domain/cart-totals';
 import type { Money } from '../domain/money';
+import { type SubOrderTotals, checkoutTotals } from '../domain/order-totals';
+import type { Destination } from '../domain/tax';
 import { type PromoRejection, promotionDiscount } from '../domain/promotions';
 import type { Services } from '../integrations/services';
 import { isForSale, priceOf } from './cart-offer';
@@ -41,13 +43,31 @@ export interface CartView {
   lines: CartLineView[];
   subtotal: Money | null;
   promo: CartPromoView | null;
+  /** Where the totals ship to; without one, shipping and tax are unknown (null) and total is the goods. */
+  destination: Destination | null;
+  shipping: Money | null;
+  tax: Money | null;
+  /** Each seller's part as checkout will authorize it (empty without a destination). */
+  bySeller: SubOrderTotals[];
   total: Money | null;
   currency: string | null;
   expiresAt: string | null;
 }
 
-export function emptyCartView(cartId: string | null): CartView {
-  return { cartId, lines: [], subtotal: null, promo: null, total: null, currency: null, expiresAt: null };
+export function emptyCartView(cartId: string | null, destination: Destination | null = null): CartView {
+  return {
+    cartId,
+    lines: [],
+    subtotal: null,
+    promo: null,
+    destination,
+    shipping: null,
+    tax: null,
+    bySeller: [],
+    total: null,
+    currency: null,
+    expiresAt: null,
+  };
 }
 
 function sameMoney(a: Money, b: Money): boolean {
@@ -58,6 +78,7 @@ export async function cartView(
   services: Services,
   cache: ProductCache,
   cart: StoredCart,
+  destination: Destination | null = null,
   now = new Date(),
 ): Promise<CartView> {
   const { collections, counters } = services;
@@ -90,7 +111,7 @@ export async function cartView(
   });
 
   const expiresAt = new Date(now.getTime() + cart.ttlMs).toISOString();
-  if (!currency) return { ...emptyCartView(cart.cartId), lines, expiresAt };
+  if (!currency) return { ...emptyCartView(cart.cartId, destination), lines, expiresAt };
 
   const counted = lines.map((line) => ({
     unitPrice: line.currentPrice,
@@ -113,5 +134,33 @@ export async function cartView(
     }
   }
   const { total } = cartTotals(counted, currency, discount);
-  return { cartId: cart.cartId, lines, subtotal, promo, total, currency, expiresAt };
+  const view = {
+    cartId: cart.cartId,
+    lines,
+    subtotal,
+    promo,
+    destination,
+    shipping: null,
+    tax: null,
+    bySeller: [],
+    total,
+    currency,
+    expiresAt,
+  };
+  const buyable = lines.filter((line) => line.forSale);
+  if (!destination || buyable.length === 0) return view;
+  // Checkout's own rule (domain/order-totals.ts): per-seller shipping, tax on the discounted goods, the
+  // discount shared in proportion, so the total shown is the amount checkout will authorize.
+  const atCheckout = checkoutTotals(
+    buyable.map((line) => ({ ...line, unitPrice: line.currentPrice })),
+    destination,
+    discount?.amount ?? 0,
+  );
+  return {
+    ...view,
+    shipping: atCheckout.shipping,
+    tax: atCheckout.tax,
+    bySeller: atCheckout.bySeller,
+    total: atCheckout.total,
+  };
 }

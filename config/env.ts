@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseDaysByCategory, type ReturnPolicy } from '../domain/return-window';
 
@@ -28,6 +29,17 @@ const flag = z
   .enum(['true', 'false', '1', '0', ''])
   .default('false')
   .transform((value) => value === 'true' || value === '1');
+
+const namedRanges = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyAddress(entry: string): boolean {
+  if (namedRanges.includes(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -100,7 +112,32 @@ const envSchema = z.object({
   OPS_EMAIL: z.string().email().default('ops@marketplace.local'),
   OPS_PASSWORD: z.string().min(8).default('ops-password'),
 
+  // Proxies whose X-Forwarded-For is believed (addresses, CIDRs, or Express's loopback / linklocal /
+  // uniquelocal), comma-separated. None by default: otherwise any client could name its own address and
+  // escape the per-address limits on sign-in and sign-up.
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const entries = text
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '');
+      const bad = entries.filter((entry) => !isProxyAddress(entry));
+      if (bad.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `not an address, CIDR or named range: ${bad.join(', ')}` });
+        return z.NEVER;
+      }
+      return entries;
+    }),
+
   RESERVATION_HOLD_SECONDS: z.coerce.number().int().positive().default(900),
+  // Bounds on orders that hold stock while nobody has paid (no paymentMethodId at checkout).
+  UNPAID_ORDER_MAX_UNITS_PER_SKU: z.coerce.number().int().positive().default(10),
+  UNPAID_ORDERS_PER_BUYER: z.coerce.number().int().positive().default(3),
+  // Wrong passwords per account in 15 minutes, over all addresses, before every address waits; each
+  // (account, address) pair is slowed long before that, with growing delays.
+  LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(100),
 
   // How long a return waits on the seller's decision and inspection (then ops takes over) and on the buyer's
   // parcel (then it closes).

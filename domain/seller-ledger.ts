@@ -121,12 +121,33 @@ export function newlySettledSubOrders(
   return [...ids].sort();
 }
 
+// Entries posted at the same instant (a sale and its commission and shipping) are listed in the order the
+// business reads them: what the seller earned first, then what is taken from it, so the running total
+// never starts negative.
+const statementOrder: Record<LedgerEntryKind, number> = {
+  sale: 0,
+  shipping: 1,
+  dispute_release: 2,
+  commission: 3,
+  refund: 4,
+  commission_refund: 5,
+  dispute_hold: 6,
+  chargeback: 7,
+  chargeback_fee: 8,
+  adjustment: 9,
+  transfer: 10,
+  transfer_reversal: 11,
+};
+
 /** Entries in order, each with the balance (all kinds) after it: the seller's statement lines. */
 export function withRunningTotal(
   entries: SellerLedgerEntry[],
 ): Array<SellerLedgerEntry & { runningTotal: Money }> {
   const sorted = [...entries].sort(
-    (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a._id.localeCompare(b._id),
+    (a, b) =>
+      a.createdAt.getTime() - b.createdAt.getTime() ||
+      statementOrder[a.kind] - statementOrder[b.kind] ||
+      a._id.localeCompare(b._id),
   );
   let total: Money | undefined;
   return sorted.map((entry) => {

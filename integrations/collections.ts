@@ -344,7 +344,8 @@ export interface PayoutDoc {
   _id: string;
   sellerId: string;
   period: string;
-  status: 'paid' | 'skipped';
+  /** failed: Stripe refused the transfer for good; `reason` says why, and the money stays available. */
+  status: 'paid' | 'skipped' | 'failed';
   amount: Money;
   reason?: string;
   transferId?: string;

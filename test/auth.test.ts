@@ -5,7 +5,7 @@ import { decoyHash, hashPassword, verifyPassword } from '../api/auth/passwords';
 import { issueToken, verifyToken } from '../api/auth/tokens';
 import type { Services } from '../integrations/services';
 import { call } from './support/http';
-import { connectTestServices, startApi, uniqueId, type RunningApi } from './support/services';
+import { connectTestServices, eventually, startApi, uniqueId, type RunningApi } from './support/services';
 
 interface Session {
   token: string;
@@ -179,21 +179,62 @@ describe('accounts and sign-in through the API', () => {
     assert.ok(Number(limited.headers.get('retry-after')) >= 1);
   });
 
-  test('guessing one account from many addresses is stopped per account; its owner is not locked out by signing in', async () => {
+  test('wrong passwords from one address slow that address only, more each time; the owner signs in from elsewhere', async () => {
     const email = newEmail();
     await register({ email, password, role: 'buyer', name: 'Target' });
-    // The owner signing in often spends nothing of the budget.
-    for (let i = 0; i < 12; i += 1) assert.equal((await login({ email, password })).status, 200);
+    const attacker = clientIp();
+    const answers: number[] = [];
     for (let i = 0; i < 10; i += 1) {
-      assert.equal((await login({ email, password: `guess number ${i}` })).status, 401);
+      answers.push((await login({ email, password: `guess number ${i}` }, attacker)).status);
     }
-    const limited = await login({ email, password: 'guess number 10' });
-    assert.equal(limited.status, 429);
-    assert.ok(Number(limited.headers.get('retry-after')) > 60, 'the account window is 15 minutes');
-    // Even the right password waits now: otherwise the guesser would learn it by the different answer.
-    assert.equal((await login({ email, password })).status, 429);
-    const bystander = newEmail();
-    await register({ email: bystander, password, role: 'buyer', name: 'Other' });
-    assert.equal((await login({ email: bystander, password })).status, 200);
+    // Five free tries, the sixth starts a wait; tries during the wait are refused without being judged.
+    assert.deepEqual(answers, [401, 401, 401, 401, 401, 401, 429, 429, 429, 429]);
+    const blocked = await login({ email, password }, attacker);
+    assert.equal(blocked.status, 429, 'even the right password waits on that address, so it is not learned');
+    assert.equal(blocked.body.type, problem('rate-limited'));
+    const firstWait = Number(blocked.headers.get('retry-after'));
+    assert.ok(firstWait >= 1 && firstWait <= 2, `Retry-After ${firstWait}`);
+
+    // Ten wrong passwords from the attacker lock nobody else out: the owner signs in from their address.
+    const owner = await login({ email, password });
+    assert.equal(owner.status, 200, JSON.stringify(owner.body));
+
+    // After the wait, the next wrong password from the attacker doubles it.
+    await eventually(
+      async () => ((await login({ email, password: 'x' }, attacker)).status === 401 ? true : undefined),
+      {
+        what: 'the first wait to pass',
+        intervalMs: 250,
+      },
+    );
+    const second = await login({ email, password }, attacker);
+    assert.equal(second.status, 429);
+    assert.ok(Number(second.headers.get('retry-after')) > firstWait, 'the delay grows');
+  });
+
+  test('guessing one account from many addresses meets the per-account budget; its owner is not charged for signing in', async () => {
+    const strict = await startApi({ ...services, env: { ...services.env, LOGIN_FAILURES_PER_ACCOUNT: 10 } });
+    const loginThere = (body: Record<string, unknown>, ip = clientIp()) =>
+      call<Session & Problem>(strict.baseUrl, 'POST', '/auth/login', {
+        body,
+        headers: { 'x-forwarded-for': ip },
+      });
+    try {
+      const email = newEmail();
+      await register({ email, password, role: 'buyer', name: 'Target' });
+      // The owner signing in often spends nothing of the budget.
+      for (let i = 0; i < 12; i += 1) assert.equal((await loginThere({ email, password })).status, 200);
+      for (let i = 0; i < 10; i += 1) {
+        assert.equal((await loginThere({ email, password: `guess number ${i}` })).status, 401);
+      }
+      const limited = await loginThere({ email, password: 'guess number 10' });
+      assert.equal(limited.status, 429);
+      assert.ok(Number(limited.headers.get('retry-after')) > 60, 'the account window is 15 minutes');
+      const bystander = newEmail();
+      await register({ email: bystander, password, role: 'buyer', name: 'Other' });
+      assert.equal((await loginThere({ email: bystander, password })).status, 200);
+    } finally {
+      await strict.stop();
+    }
   });
 });

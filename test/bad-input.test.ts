@@ -372,8 +372,19 @@ describe('bad input gets a clear 4xx problem, never a 500', () => {
     });
     assert.equal(login.status, 200, login.text);
 
-    // A NUL byte or a lone surrogate is either stored as text or refused, never a server error.
-    for (const odd of ['a\u0000b', 'a\ud800b', '\uffff']) {
+    // A lone surrogate cannot be stored as sent, so it is refused by name; a NUL byte or a noncharacter is
+    // either stored as text or refused, never a server error.
+    const lone = await send('POST', '/auth/register', {
+      ...json({
+        email: `${uniqueId('odd')}@example.test`,
+        password: 'correct horse battery',
+        role: 'buyer',
+        name: 'a\ud800b',
+      }),
+    });
+    assert.equal(lone.status, 400, lone.text);
+    assert.equal(lone.body.type, 'https://marketplace.dev/problems/malformed-text');
+    for (const odd of ['a\u0000b', '\uffff']) {
       const res = await send('POST', '/auth/register', {
         ...json({
           email: `${uniqueId('odd')}@example.test`,

@@ -39,3 +39,17 @@ test('Temporal Cloud and clusters are configuration only', () => {
   assert.equal(env.TEMPORAL_API_KEY, 'key');
   assert.equal(env.REDIS_CLUSTER_NODES, '10.0.0.1:6379,10.0.0.2:6379');
 });
+
+test('forwarding headers are trusted only from the proxies TRUST_PROXY names', () => {
+  assert.deepEqual(loadEnv({}).TRUST_PROXY, [], 'none by default');
+  assert.deepEqual(loadEnv({ TRUST_PROXY: ' 10.0.0.0/8, loopback,::1 ' }).TRUST_PROXY, [
+    '10.0.0.0/8',
+    'loopback',
+    '::1',
+  ]);
+  assert.throws(
+    () => loadEnv({ TRUST_PROXY: 'true' }),
+    /TRUST_PROXY: not an address, CIDR or named range: true/,
+  );
+  assert.throws(() => loadEnv({ TRUST_PROXY: '10.0.0.0/33' }), /TRUST_PROXY/);
+});

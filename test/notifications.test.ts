@@ -263,4 +263,54 @@ describe('notifications through the official SendGrid and Twilio clients, or the
         error.type === 'UnknownTemplate' && error.nonRetryable === true,
     );
   });
+
+  test("a provider's 4xx is final, its 429 and 5xx are retried", async () => {
+    const answers: Record<string, number> = { rejected: 400, busy: 429, down: 503 };
+    const picky = await startRecordingServer((request) => {
+      const what = Object.keys(answers).find((word) => request.body.includes(word));
+      const status = what ? (answers[what] ?? 500) : 202;
+      if (request.path.endsWith('/Messages.json')) {
+        return status === 202
+          ? { status: 201, body: { sid: 'SM0123456789abcdef0123456789abcdef', status: 'queued' } }
+          : { status, body: { code: 21211, message: 'The To number is not valid', status } };
+      }
+      return status === 202
+        ? { status: 202, headers: { 'x-message-id': 'sg-msg-2' } }
+        : { status, body: { errors: [{ message: 'does not contain a valid address', field: 'to' }] } };
+    });
+    try {
+      const activities = activitiesWith({
+        SENDGRID_API_KEY: 'SG.test-key',
+        SENDGRID_API_BASE: picky.baseUrl,
+        TWILIO_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef',
+        TWILIO_AUTH_TOKEN: 'twilio-test-token',
+        TWILIO_API_BASE: picky.baseUrl,
+      });
+      const email = (word: string) =>
+        activities.sendEmail({
+          to: `${word}-${uniqueId('to')}@example.test`,
+          template: 'order-delivered',
+          data: { orderId: 'ord_1' },
+          idempotencyKey: uniqueId('email'),
+        });
+      const final = (error: { type?: string; nonRetryable?: boolean }) =>
+        error.type === 'NotificationRejected' && error.nonRetryable === true;
+      const passing = (error: { type?: string; nonRetryable?: boolean }) =>
+        error.type !== 'NotificationRejected' && error.nonRetryable !== true;
+      await assert.rejects(email('rejected'), final);
+      await assert.rejects(email('busy'), passing);
+      await assert.rejects(email('down'), passing);
+      await assert.rejects(
+        activities.sendSms({
+          to: '+15005550001',
+          template: 'order-delivered',
+          data: { orderId: 'ord_rejected' },
+          idempotencyKey: uniqueId('sms'),
+        }),
+        final,
+      );
+    } finally {
+      await picky.stop();
+    }
+  });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Services } from '../integrations/services';
 import { orderWorkflowId } from '../workflows/order-definitions';
-import { register, type Account } from './support/accounts';
+import { opsAuth, register, type Account } from './support/accounts';
 import { stockedProduct } from './support/catalog';
 import { call } from './support/http';
 import {
@@ -69,7 +69,21 @@ describe('the walking-skeleton order, through the API and every real service', (
     assert.equal(order.status, 'confirmed', order.failureReason);
     // 39.98 goods + 4.99 domestic shipping + 6.25% Texas tax on both (2.81) = 47.78
     assert.deepEqual(order.total, { amount: 4778, currency: 'USD' });
-    assert.match(Object.values(order.paymentIntentIds ?? {})[0] ?? '', /^pi_/);
+    // The buyer sees neither how fraud screening scored them nor our Stripe ids; ops see both.
+    const asBuyer = JSON.stringify(order);
+    assert.ok(!('fraud' in order) && !('paymentIntentIds' in order), asBuyer);
+    assert.doesNotMatch(asBuyer, /pi_|score|reasons/);
+    const listed = await call<{ items: Order[] }>(api.baseUrl, 'GET', '/orders', { headers: buyer.auth });
+    assert.doesNotMatch(JSON.stringify(listed.body), /paymentIntent|"fraud"/);
+    const ops = await opsAuth(api.baseUrl, services);
+    const asOps = await call<Order & { fraud?: { score: number } }>(
+      api.baseUrl,
+      'GET',
+      `/orders/${res.body.orderId}`,
+      { headers: ops },
+    );
+    assert.match(Object.values(asOps.body.paymentIntentIds ?? {})[0] ?? '', /^pi_/);
+    assert.equal(typeof asOps.body.fraud?.score, 'number');
 
     const available = await services.counters.totalAvailable([sku]);
     assert.equal(available.get(sku), 3, 'two of five units are held for the order');

@@ -90,7 +90,12 @@ describe('payout and ledger routes, through the real stack', () => {
     assert.equal(res.status, 200);
     assert.deepEqual(
       res.body.entries.map((e) => e.kind),
-      ['commission', 'sale', 'shipping'],
+      ['sale', 'shipping', 'commission'],
+      'posted at one instant: what the seller earned first, then what is taken from it',
+    );
+    assert.ok(
+      res.body.entries.every((e) => e.runningTotal.amount >= 0),
+      'the running total never starts negative',
     );
     const total = res.body.entries.reduce((t, e) => t + e.amount.amount, 0);
     assert.equal(res.body.entries.at(-1)?.runningTotal.amount, total);

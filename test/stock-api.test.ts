@@ -93,7 +93,11 @@ describe('stock through the API: per warehouse, idempotent, visible on the produ
     const [sku = '', other = ''] = skus;
     const east = await putStock(id, { sku, warehouseId: 'wh-east', available: 7 }, uniqueId('key'));
     assert.equal(east.status, 200, JSON.stringify(east.body));
-    assert.deepEqual(east.body.skus, [{ sku, warehouses: { 'wh-east': 7 }, ledger: { 'wh-east': 7 } }]);
+    // The whole product's stock, the untouched SKU included, as GET answers it.
+    assert.deepEqual(east.body.skus, [
+      { sku, warehouses: { 'wh-east': 7 }, ledger: { 'wh-east': 7 } },
+      { sku: other, warehouses: {}, ledger: {} },
+    ]);
 
     await putStock(id, { sku, warehouseId: 'wh-west', available: 3 }, uniqueId('key'));
     await putStock(id, { sku: other, warehouseId: 'wh-west', available: 1 }, uniqueId('key'));

@@ -21,6 +21,9 @@ export function payoutPeriodOf(at: Date): string {
 export type PayoutFrequency = 'daily' | 'weekly';
 export const payoutFrequencies: readonly PayoutFrequency[] = ['daily', 'weekly'];
 
+/** The failure type of a transfer Stripe refused for good (activities/payouts.ts). */
+export const transferRefusedType = 'TransferRefused';
+
 export interface PayoutInput {
   sellerId: string;
   /** Defaults to the day of the run's workflow time (scheduled runs leave it out). */

@@ -1,4 +1,11 @@
-import { proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  patched,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { MarketplaceActivities } from '../activities';
 import {
   type PayoutInput,
@@ -6,6 +13,7 @@ import {
   payoutPeriodOf,
   payoutStateQuery,
   payoutWorkflowId,
+  transferRefusedType,
 } from './payout-definitions';
 import { MarketplaceStatus, PayoutPeriod, SellerId } from './search-attributes';
 
@@ -13,6 +21,13 @@ const act = proxyActivities<MarketplaceActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
+
+function refusalOf(error: unknown): string | undefined {
+  const cause = error instanceof ActivityFailure ? error.cause : undefined;
+  return cause instanceof ApplicationFailure && cause.type === transferRefusedType
+    ? cause.message
+    : undefined;
+}
 
 /**
  * One payout run for one seller, `payout-<sellerId>-<period>`: pays what has settled as of the run's
@@ -42,12 +57,30 @@ export async function sellerPayoutWorkflow(input: PayoutInput): Promise<PayoutOu
     return finish(await act.recordSkippedPayout({ ...common, reason: plan.reason, amount: plan.amount }));
   }
   state.status = 'transferring';
-  const outcome = await act.payOutToSeller({
-    ...common,
-    amount: plan.amount,
-    subOrderIds: plan.subOrderIds,
-    destination: plan.destination,
-  });
+  let outcome: PayoutOutcome;
+  try {
+    outcome = await act.payOutToSeller({
+      ...common,
+      amount: plan.amount,
+      subOrderIds: plan.subOrderIds,
+      destination: plan.destination,
+    });
+  } catch (error) {
+    // Stripe refused the transfer for good: the run ends failed with the reason and ops are told, rather
+    // than the workflow failing (or retrying forever) with nothing recorded. The schedule's next run then
+    // starts as usual and pays what is available.
+    const refusal = refusalOf(error);
+    if (!refusal || !patched('payout-refusal-ends-run')) throw error;
+    const failed = await act.recordFailedPayout({ ...common, reason: refusal, amount: plan.amount });
+    const ops = await act.opsContact();
+    await act.sendEmail({
+      to: ops.email,
+      template: 'payout-failed',
+      data: { payoutId, sellerId: input.sellerId, amount: plan.amount, reason: refusal },
+      idempotencyKey: `${payoutId}-failed-ops`,
+    });
+    return finish(failed);
+  }
   await act.sendEmail({
     to: plan.email,
     template: 'payout-statement',

@@ -8,11 +8,12 @@ import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords';
 import { issueToken, type Principal } from '../auth/tokens';
 import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';
+import { loginDelay, loginFailed, loginSucceeded } from '../login-throttle';
 import { hit, perIp, refund, tooMany, type Limit } from '../rate-limit';
 import { validBody } from '../validation';
+import { noStore } from '../no-store';
 
 const tokenTtlSeconds = 12 * 3600;
-const loginAccountLimit: Limit = { name: 'login-account', max: 10, windowMs: 15 * 60_000 };
 
 const email = z.string().trim().email().max(254);
 const password = z.string().min(10, 'at least 10 characters').max(200);
@@ -40,6 +41,12 @@ export type LoginHook = (principal: Principal, req: Request) => Promise<void>;
 export function authRouter(services: Services, registry: OpenAPIRegistry, onLogin: LoginHook[] = []): Router {
   const { collections, redis, env } = services;
   const router = Router();
+  const loginAccountLimit: Limit = {
+    name: 'login-account',
+    max: env.LOGIN_FAILURES_PER_ACCOUNT,
+    windowMs: 15 * 60_000,
+  };
+  router.use('/auth', noStore);
   const sessionFor = (principal: Principal) => ({
     token: issueToken(principal, env.AUTH_TOKEN_SECRET, tokenTtlSeconds),
     expiresIn: tokenTtlSeconds,
@@ -49,7 +56,9 @@ export function authRouter(services: Services, registry: OpenAPIRegistry, onLogi
   registry.registerPath({
     method: 'post',
     path: '/auth/register',
-    summary: 'Register a buyer or seller account (staff accounts come from configuration)',
+    summary:
+      'Register a buyer or seller account (staff accounts come from configuration); a guest cart named by ' +
+      'X-Cart-Id or the cart_id cookie is merged into the new buyer account',
     request: { body: { content: { 'application/json': { schema: registerBody } } } },
     responses: {
       201: { description: 'Registered and signed in', content: { 'application/json': { schema: session } } },
@@ -84,6 +93,8 @@ export function authRouter(services: Services, registry: OpenAPIRegistry, onLogi
         }
         throw error;
       }
+      // Signing up signs in: a guest cart named by the request joins the new account as it would at login.
+      for (const hook of onLogin) await hook(principal, req);
       res.status(201).json(sessionFor(principal));
     },
   );
@@ -105,7 +116,16 @@ export function authRouter(services: Services, registry: OpenAPIRegistry, onLogi
     async (req, res) => {
       const body = req.body as z.infer<typeof loginBody>;
       const address = normalizeEmail(body.email);
-      // Per account as well as per IP: a botnet spreading guesses over many addresses is still slowed.
+      const client = req.ip ?? 'unknown';
+      // Wrong passwords slow down this (account, address) pair only, more with each one; even the right
+      // password waits here then, or the guesser would learn it from the different answer.
+      const waitMs = await loginDelay(redis, address, client);
+      if (waitMs > 0) {
+        const retryAfterS = Math.ceil(waitMs / 1000);
+        res.set('Retry-After', String(retryAfterS));
+        throw tooMany(retryAfterS, 'wrong passwords for this account from this address');
+      }
+      // And a large budget per account over all addresses, for a botnet spreading guesses.
       const account = await hit(redis, loginAccountLimit, address);
       if (!account.allowed) {
         res.set('Retry-After', String(account.retryAfterS));
@@ -113,9 +133,12 @@ export function authRouter(services: Services, registry: OpenAPIRegistry, onLogi
       }
       const user = await collections.users.findOne({ email: address });
       const valid = await verifyPassword(body.password, user?.passwordHash ?? decoyHash);
-      if (!user || !valid) throw new HttpProblem(401, 'invalid-credentials', 'Email or password is wrong');
-      // Only failures spend the account's budget; otherwise an owner who signs in often locks themself out.
-      await refund(redis, loginAccountLimit, address);
+      if (!user || !valid) {
+        await loginFailed(redis, address, client);
+        throw new HttpProblem(401, 'invalid-credentials', 'Email or password is wrong');
+      }
+      // Only failures spend the budgets; otherwise an owner who signs in often locks themself out.
+      await Promise.all([refund(redis, loginAccountLimit, address), loginSucceeded(redis, address, client)]);
       const principal: Principal = {
         userId: user._id,
         role: user.role,

@@ -16,6 +16,43 @@ import { parseParams } from '../validation';
 
 const params = z.object({ carrier: z.string().regex(/^[a-z0-9-]{1,32}$/) });
 
+// Which header carries each carrier's signature, for the contract; the adapters check it.
+const signatureHeaders: Record<string, string> = {
+  sandbox: 'x-carrier-signature',
+  shippo: 'x-shippo-signature',
+};
+
+const trackingStatus = z.enum(['label_created', 'in_transit', 'out_for_delivery', 'delivered', 'exception']);
+const sandboxEvent = z
+  .object({
+    eventId: z.string().describe('Unique per event; a redelivery repeats it'),
+    trackingNumber: z.string(),
+    status: trackingStatus,
+    occurredAt: z.string().describe('ISO 8601 date-time'),
+  })
+  .openapi('SandboxCarrierEvent');
+const shippoEvent = z
+  .object({
+    event: z.string().describe('track_updated'),
+    data: z.object({
+      tracking_number: z.string(),
+      tracking_status: z.object({
+        status: z.enum(['PRE_TRANSIT', 'TRANSIT', 'DELIVERED', 'RETURNED', 'FAILURE']),
+        object_id: z.string(),
+        status_date: z.string().optional(),
+      }),
+    }),
+  })
+  .openapi('ShippoTrackEvent');
+export const carrierAcknowledged = z
+  .object({
+    received: z.literal(true),
+    matched: z.literal(false).optional().describe('The tracking number is none of ours'),
+    duplicate: z.literal(true).optional().describe('This event id was taken in before'),
+  })
+  .strict()
+  .openapi('CarrierEventAcknowledged');
+
 /**
  * Carrier tracking webhooks. The signature is checked over the raw bytes (so this router is mounted before
  * the JSON parser), each event id is processed once, and the event reaches the sub-order's workflow as a
@@ -24,14 +61,27 @@ const params = z.object({ carrier: z.string().regex(/^[a-z0-9-]{1,32}$/) });
 export function carrierWebhooksRouter(services: Services, registry: OpenAPIRegistry): Router {
   const { carrier, collections, temporal } = services;
   const router = Router();
+  const signatureHeader = signatureHeaders[carrier.name] ?? 'x-carrier-signature';
   registry.registerPath({
     method: 'post',
     path: '/webhooks/carrier/{carrier}',
-    summary: "A shipping carrier's signed tracking event",
-    request: { params },
+    summary:
+      "A shipping carrier's signed tracking event. The signature is an HMAC-SHA256 (hex) of the raw body " +
+      `with CARRIER_WEBHOOK_SECRET, in ${signatureHeader}. Each event id is taken once; a repeat answers ` +
+      '{received, duplicate: true}, a parcel we do not know {received, matched: false}.',
+    request: {
+      params: z.object({ carrier: z.enum([carrier.name]).describe('The configured carrier (CARRIER)') }),
+      headers: z.object({ [signatureHeader]: z.string().describe('HMAC-SHA256 of the raw body, hex') }),
+      body: {
+        content: { 'application/json': { schema: carrier.name === 'shippo' ? shippoEvent : sandboxEvent } },
+      },
+    },
     responses: {
-      200: { description: 'Accepted (or a duplicate, ignored)' },
-      ...problemResponses(400, 401, 404),
+      200: {
+        description: 'Taken in, a duplicate (ignored), or a parcel that is not ours (ignored)',
+        content: { 'application/json': { schema: carrierAcknowledged } },
+      },
+      ...problemResponses(400, 401, 404, 413),
     },
   });
   router.post(

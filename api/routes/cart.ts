@@ -62,11 +62,46 @@ export const cartViewSchema = z
         reason: z.string().optional(),
       })
       .nullable(),
-    total: moneyOrNull,
+    destination: z
+      .union([z.object({ country: z.string(), region: z.string().optional() }), z.null()])
+      .describe('Where shipping and tax were computed for: the ?country=&region= of GET /cart'),
+    shipping: moneyOrNull.describe('Per-seller shipping summed; null without a destination'),
+    tax: moneyOrNull.describe('Tax by destination; null without a destination'),
+    bySeller: z
+      .array(
+        z.object({
+          sellerId: z.string(),
+          subtotal: moneySchema,
+          discount: moneySchema,
+          shipping: moneySchema,
+          tax: moneySchema,
+          total: moneySchema,
+        }),
+      )
+      .describe("Each seller's part as checkout will authorize it; empty without a destination"),
+    total: moneyOrNull.describe(
+      'With a destination: what checkout authorizes (goods - discount + shipping + tax); without: the goods',
+    ),
     currency: z.string().nullable(),
     expiresAt: z.string().nullable(),
   })
+  .strict()
   .openapi('Cart');
+
+export const cartDestinationQuery = z
+  .object({
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as US')
+      .optional()
+      .describe('Ship-to country: adds shipping, tax and the per-seller totals checkout will authorize'),
+    region: z.string().trim().min(1).max(50).optional().describe('Ship-to region (state), as in shipTo'),
+  })
+  .strict()
+  .refine((q) => q.region === undefined || q.country !== undefined, {
+    message: 'region needs country',
+    path: ['region'],
+  });
 
 const cartHeaders = z.object({
   'x-cart-id': z
@@ -229,17 +264,24 @@ export function cartRouter(services: Services, registry: OpenAPIRegistry): Route
     method: 'get',
     path: '/cart',
     summary:
-      'The cart with current prices, price changes since added, live stock and the promo code judged now',
+      'The cart with current prices, price changes since added, live stock and the promo code judged now; ' +
+      'with ?country= (and region) also per-seller shipping and tax, and the total checkout will authorize',
     security: buyerOrGuest,
-    request: { headers: cartHeaders },
+    request: { headers: cartHeaders, query: cartDestinationQuery },
     responses: { 200: cartResponse, ...problemResponses(400, 401, 403) },
   });
   router.get('/cart', async (req, res) => {
+    const query = parseParams(cartDestinationQuery, req.query);
+    const destination = query.country
+      ? { country: query.country, ...(query.region ? { region: query.region } : {}) }
+      : null;
     const ref = cartRefOf(req);
     // Reading the cart is activity too: it pushes the 30-day expiry forward.
     const cart = ref.cartId ? await store.read(ref.cartId, { touch: true }) : undefined;
     res.json(
-      cart ? await cartView(services, cache, cart) : emptyCartView(ref.guest ? null : (ref.cartId ?? null)),
+      cart
+        ? await cartView(services, cache, cart, destination)
+        : emptyCartView(ref.guest ? null : (ref.cartId ?? null), destination),
     );
   });
 

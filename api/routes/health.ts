@@ -1,5 +1,20 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
+import { z } from 'zod';
 import type { Services } from '../../integrations/services';
+
+const dependencyCheck = z
+  .object({
+    name: z.enum(['mongodb', 'redis', 'temporal', 'opensearch']),
+    ok: z.boolean(),
+    ms: z.number().int(),
+    error: z.string().optional(),
+  })
+  .strict();
+const readiness = z
+  .object({ status: z.enum(['ready', 'unavailable']), checks: z.array(dependencyCheck) })
+  .strict()
+  .openapi('Readiness');
 
 async function check(name: string, probe: () => Promise<unknown>) {
   const started = Date.now();
@@ -20,8 +35,31 @@ async function check(name: string, probe: () => Promise<unknown>) {
 }
 
 /** /healthz says the process is up (for restarts); /readyz says each dependency answers (for traffic). */
-export function healthRouter(services: Services): Router {
+export function healthRouter(services: Services, registry: OpenAPIRegistry): Router {
   const router = Router();
+  registry.registerPath({
+    method: 'get',
+    path: '/healthz',
+    summary: 'Liveness: the process is up (no dependency is checked); no token needed',
+    responses: {
+      200: {
+        description: 'Up',
+        content: { 'application/json': { schema: z.object({ status: z.literal('ok') }).strict() } },
+      },
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/readyz',
+    summary: 'Readiness: every dependency answered within 2 s; no token needed',
+    responses: {
+      200: { description: 'Ready for traffic', content: { 'application/json': { schema: readiness } } },
+      503: {
+        description: 'A dependency does not answer (see checks)',
+        content: { 'application/json': { schema: readiness } },
+      },
+    },
+  });
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -26,14 +26,18 @@ import { CustomerId, MarketplaceStatus, OrderId } from '../../workflows/search-a
 import { owns, principalOf, requireRole } from '../auth/principal';
 import { flashSaleCheckout, flashSaleCheckoutSchema } from '../flash-sale-checkout';
 import { FlashSaleQueue } from '../../integrations/flash-sale-queue';
-import { claimIdempotencyKey, fingerprint, idempotencyKeyOf } from '../idempotency';
+import { claimIdempotencyKey, fingerprint, idempotencyKeyOf, priorClaim } from '../idempotency';
 import { newOrderId, orderIdPattern } from '../order-ids';
+import { orderAsSeenBy } from '../order-visibility';
+import { checkUnpaidOrder } from '../unpaid-order-limits';
 import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';
 import { shippingAddressSchema } from '../schemas-address';
-import { moneySchema, skuSchema } from '../schemas';
+import { type OrderResource, orderFromRecord, orderFromWorkflow, orderSchema } from '../schemas-order';
+import { skuSchema } from '../schemas';
 import { parseParams, validBody } from '../validation';
 import { runStep } from '../workflow-steps';
+import { noStore } from '../no-store';
 
 export const placeOrderBody = z
   .object({
@@ -58,20 +62,7 @@ export const placeOrderBody = z
   .strict()
   .openapi('PlaceOrder');
 
-export const orderView = z
-  .object({
-    orderId: z.string(),
-    customerId: z.string(),
-    status: z.enum(orderStatuses),
-    lines: z.array(
-      z.object({ sku: z.string(), quantity: z.number().int(), sellerId: z.string(), unitPrice: moneySchema }),
-    ),
-    total: moneySchema.optional(),
-    subOrders: z.array(z.object({ sellerId: z.string(), status: z.string(), total: moneySchema })).optional(),
-    failureReason: z.string().optional(),
-  })
-  .passthrough()
-  .openapi('Order');
+export const orderView = orderSchema;
 
 const accepted = z.object({ orderId: z.string(), status: z.enum(orderStatuses) }).openapi('OrderAccepted');
 const orderIdParam = z.object({ id: z.string().regex(orderIdPattern, 'not an order id') });
@@ -102,30 +93,33 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
   const carts = new CartStore(redis);
   const flashSales = new FlashSaleQueue(redis);
   const router = Router();
+  router.use(['/orders', '/ops/orders'], noStore);
   const missing = () => new HttpProblem(404, 'order-not-found', 'No such order');
 
   /** The order as its owner (or ops) may see it: the projection, or the workflow itself before its first write. */
-  async function readOrder(
-    principal: ReturnType<typeof principalOf>,
-    id: string,
-  ): Promise<Record<string, unknown>> {
+  async function readOrder(principal: ReturnType<typeof principalOf>, id: string): Promise<OrderResource> {
     const doc = await collections.orders.findOne({ _id: id });
     if (doc) {
       if (!owns(principal, { customerId: doc.customerId })) throw missing();
-      const subOrders = await collections.subOrders.find({ orderId: id }).toArray();
-      const { _id, ...rest } = doc;
-      return {
-        orderId: _id,
-        ...rest,
-        subOrders: subOrders.map(({ _id: _s, orderId: _o, customerId: _c, lines: _l, ...sub }) => sub),
-      };
+      return orderFromRecord(doc, await collections.subOrders.find({ orderId: id }).toArray());
     }
     try {
       const state: OrderState = await temporal.workflow.getHandle(orderWorkflowId(id)).query(orderStateQuery);
       if (!owns(principal, { customerId: state.customerId })) throw missing();
-      return { ...state };
+      return orderFromWorkflow(state);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw missing();
+      throw error;
+    }
+  }
+
+  /** Whether the order's workflow was started; a claim whose start failed is finished by the retry. */
+  async function orderStarted(orderId: string): Promise<boolean> {
+    try {
+      await temporal.workflow.getHandle(orderWorkflowId(orderId)).describe();
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
       throw error;
     }
   }
@@ -133,7 +127,11 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
   registry.registerPath({
     method: 'post',
     path: '/orders',
-    summary: "Check out the buyer's cart (or the given lines); starts its order-<orderId> workflow",
+    summary:
+      "Check out the buyer's cart (or the given lines); starts its order-<orderId> workflow. The same " +
+      'Idempotency-Key and body again answers the same order. Without paymentMethodId the order holds stock ' +
+      'unpaid, so it is bounded: 422 unpaid-quantity-limit past UNPAID_ORDER_MAX_UNITS_PER_SKU units of a ' +
+      'SKU, 409 too-many-unpaid-orders past UNPAID_ORDERS_PER_BUYER open unpaid orders.',
     security: [{ bearer: [] }],
     request: {
       headers: z.object({ 'idempotency-key': z.string() }),
@@ -148,6 +146,17 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
     const body = req.body as z.infer<typeof placeOrderBody>;
     const customerId = principalOf(req).userId;
     const key = idempotencyKeyOf(req);
+    const scope = `orders:${customerId}`;
+    // The key is bound to the request as sent (not to the cart it read), and is checked before the cart:
+    // a retry after the first call emptied the cart must answer that order, not "empty cart".
+    const bodyPrint = fingerprint(body);
+    const answer = (orderId: string) =>
+      res.status(202).location(`/orders/${orderId}`).json({ orderId, status: 'received' });
+    const earlier = await priorClaim(collections, scope, key, bodyPrint);
+    if (earlier && (await orderStarted(earlier))) {
+      answer(earlier);
+      return;
+    }
     const cartId = buyerCartId(customerId);
     const flash = body.flashSale
       ? await flashSaleCheckout(flashSales, customerId, body.flashSale, body.lines)
@@ -157,11 +166,17 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
     if (!lines || lines.length === 0) {
       throw new HttpProblem(422, 'empty-cart', 'The cart is empty; add items or send lines');
     }
+    if (!body.paymentMethodId && !flash) {
+      await checkUnpaidOrder(collections, customerId, lines, {
+        maxUnitsPerSku: env.UNPAID_ORDER_MAX_UNITS_PER_SKU,
+        maxOpenPerBuyer: env.UNPAID_ORDERS_PER_BUYER,
+      });
+    }
     const { resourceId: orderId, replayed } = await claimIdempotencyKey(
       collections,
-      `orders:${customerId}`,
+      scope,
       key,
-      fingerprint({ ...body, lines }),
+      bodyPrint,
       flash?.orderId ?? newOrderId(),
     );
     const promotion = cart?.promoCode ? terms(await findPromotion(collections, cart.promoCode)) : undefined;
@@ -200,7 +215,7 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
     }
     // The cart has become the order; a replay of the same request must not empty a cart filled since.
     if (cart && !replayed) await carts.delete(cartId);
-    res.status(202).location(`/orders/${orderId}`).json({ orderId, status: 'received' });
+    answer(orderId);
   });
 
   registry.registerPath({
@@ -216,7 +231,8 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
   });
   router.get('/orders/:id', async (req, res) => {
     const { id } = parseParams(orderIdParam, req.params);
-    res.json(await readOrder(principalOf(req), id));
+    const principal = principalOf(req);
+    res.json(orderAsSeenBy(principal, await readOrder(principal, id)));
   });
 
   registry.registerPath({
@@ -228,7 +244,7 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
     responses: {
       200: {
         description: 'A page of orders',
-        content: { 'application/json': { schema: z.object({ items: z.array(orderView) }) } },
+        content: { 'application/json': { schema: z.object({ items: z.array(orderView) }).strict() } },
       },
       ...problemResponses(400, 401, 403),
     },
@@ -251,7 +267,9 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
       .skip(query.offset)
       .limit(query.limit)
       .toArray();
-    res.json({ items: items.map(({ _id, ...rest }) => ({ orderId: _id, ...rest })) });
+    res.json({
+      items: items.map((doc) => orderAsSeenBy(principal, orderFromRecord(doc))),
+    });
   });
 
   registry.registerPath({
@@ -262,7 +280,19 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
     security: [{ bearer: [] }],
     request: { params: orderIdParam, body: { content: { 'application/json': { schema: cancelBody } } } },
     responses: {
-      202: { description: 'Cancelling these sellers’ parts' },
+      202: {
+        description: 'Cancelling these sellers’ parts',
+        content: {
+          'application/json': {
+            schema: z
+              .object({
+                cancelling: z.array(z.string()).describe('Seller ids whose parts are being cancelled'),
+              })
+              .strict()
+              .openapi('CancellingOrder'),
+          },
+        },
+      },
       ...problemResponses(400, 401, 403, 404, 409, 422, 503),
     },
   });
@@ -296,7 +326,21 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
     security: [{ bearer: [] }],
     request: { params: orderIdParam, body: { content: { 'application/json': { schema: fraudBody } } } },
     responses: {
-      200: { description: 'Decision taken' },
+      200: {
+        description: 'Decision taken',
+        content: {
+          'application/json': {
+            schema: z
+              .object({
+                orderId: z.string(),
+                decision: z.enum(['approve', 'reject']),
+                status: z.enum(orderStatuses).describe('The order status when the decision was taken'),
+              })
+              .strict()
+              .openapi('FraudDecisionTaken'),
+          },
+        },
+      },
       ...problemResponses(400, 401, 403, 404, 409, 422, 503),
     },
   });

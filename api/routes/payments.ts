@@ -13,6 +13,7 @@ import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';
 import { validBody } from '../validation';
 import { runStep } from '../workflow-steps';
+import { noStore } from '../no-store';
 
 export const checkoutBody = z
   .union([
@@ -42,6 +43,7 @@ const outcome = z
  */
 export function paymentsRouter(services: Services, registry: OpenAPIRegistry): Router {
   const router = Router();
+  router.use('/payments', noStore);
   registry.registerPath({
     method: 'post',
     path: '/payments/checkout',

@@ -21,6 +21,7 @@ import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';
 import { moneySchema } from '../schemas';
 import { parseParams, validBody } from '../validation';
+import { noStore } from '../no-store';
 
 const sellerIdParam = z.object({ id: z.string().regex(/^sel_[\w-]{1,64}$/, 'not a seller id') });
 
@@ -69,7 +70,9 @@ const payoutView = z
   .object({
     payoutId: z.string(),
     period: z.string(),
-    status: z.enum(['paid', 'skipped']),
+    status: z
+      .enum(['paid', 'skipped', 'failed'])
+      .describe('failed: Stripe refused the transfer (see reason)'),
     amount: moneySchema,
     reason: z.string().optional(),
     transferId: z.string().optional(),
@@ -112,6 +115,7 @@ function lineOf(entry: SellerLedgerEntry & { runningTotal: SellerLedgerEntry['am
 export function payoutsRouter(services: Services, registry: OpenAPIRegistry): Router {
   const { collections, env } = services;
   const router = Router();
+  router.use(['/sellers/:id/payouts', '/sellers/:id/ledger', '/ops/sellers'], noStore);
   const policy = returnPolicyOf(env);
   const schedules = createPayoutSchedules({
     collections,

@@ -28,6 +28,7 @@ import { oneReturnRequestAtATime } from '../return-request-lock';
 import { readReturn, returnDocView } from '../return-reads';
 import { requestReturnBody, returnAccepted, returnIdParam, returnView } from '../schemas-return';
 import { parseParams, validBody } from '../validation';
+import { noStore } from '../no-store';
 
 const orderParam = z.object({ id: z.string().regex(orderIdPattern, 'not an order id') });
 
@@ -42,6 +43,7 @@ const refusalStatus: Record<ReturnRefusal['kind'], [number, string, string]> = {
 export function returnsRouter(services: Services, registry: OpenAPIRegistry): Router {
   const { collections, temporal, env, redis } = services;
   const router = Router();
+  router.use('/returns', noStore);
   const orderMissing = () => new HttpProblem(404, 'order-not-found', 'No such order');
 
   async function buyersOrder(orderId: string, customerId: string): Promise<OrderDoc> {

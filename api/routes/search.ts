@@ -19,6 +19,8 @@ const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a lowercase slug');
 const attributeFilter = /^attr\.[a-z][a-z0-9_]{0,39}$/;
 const booleanText = z.enum(['true', 'false']).transform((v) => v === 'true');
 
+const maxResultWindow = 10_000;
+
 export const productSearchQueryBase = z.object({
   q: z.string().trim().min(1).max(200).optional(),
   category: slug.optional(),
@@ -31,7 +33,13 @@ export const productSearchQueryBase = z.object({
   facets: booleanText.optional(),
   sort: z.enum(['relevance', 'price_asc', 'price_desc', 'newest', 'rating']).default('relevance'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  offset: z.coerce.number().int().min(0).max(10_000).default(0),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(maxResultWindow - 1)
+    .default(0)
+    .describe('offset + limit must be at most 10000'),
 });
 
 const productSearchQuery = productSearchQueryBase.catchall(z.string().max(200)).superRefine((query, ctx) => {
@@ -43,6 +51,14 @@ const productSearchQuery = productSearchQueryBase.catchall(z.string().max(200)).
         message: 'unknown parameter (attributes are attr.<name>)',
       });
     }
+  }
+  // The index serves no result past its 10,000th (OpenSearch's max_result_window): say so, not 503.
+  if (query.offset + query.limit > maxResultWindow) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['offset'],
+      message: `offset + limit must be at most ${maxResultWindow}; narrow the search instead of paging deeper`,
+    });
   }
   if (query.minPrice !== undefined && query.maxPrice !== undefined && query.minPrice > query.maxPrice) {
     ctx.addIssue({ code: 'custom', path: ['minPrice'], message: 'minPrice is above maxPrice' });

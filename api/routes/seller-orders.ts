@@ -17,8 +17,10 @@ import { owns, principalOf, requireRole } from '../auth/principal';
 import { orderIdPattern } from '../order-ids';
 import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';
+import { sellerSubOrderOf, sellerSubOrderSchema, subOrderStepOf, subOrderStepSchema } from '../schemas-order';
 import { parseParams, validBody } from '../validation';
 import { runStep } from '../workflow-steps';
+import { noStore } from '../no-store';
 
 const listQuery = z
   .object({
@@ -43,6 +45,7 @@ const declineBody = z
 export function sellerOrdersRouter(services: Services, registry: OpenAPIRegistry): Router {
   const { collections, temporal } = services;
   const router = Router();
+  router.use('/seller/orders', noStore);
 
   registry.registerPath({
     method: 'get',
@@ -50,7 +53,15 @@ export function sellerOrdersRouter(services: Services, registry: OpenAPIRegistry
     summary: "The seller's sub-orders, newest first (ops: any seller's, filter by sellerId)",
     security: [{ bearer: [] }],
     request: { query: listQuery },
-    responses: { 200: { description: 'A page of sub-orders' }, ...problemResponses(400, 401, 403) },
+    responses: {
+      200: {
+        description: 'A page of sub-orders',
+        content: {
+          'application/json': { schema: z.object({ items: z.array(sellerSubOrderSchema) }).strict() },
+        },
+      },
+      ...problemResponses(400, 401, 403),
+    },
   });
   router.get('/seller/orders', requireRole('seller', 'ops'), async (req, res) => {
     const principal = principalOf(req);
@@ -65,7 +76,7 @@ export function sellerOrdersRouter(services: Services, registry: OpenAPIRegistry
       .skip(query.offset)
       .limit(query.limit)
       .toArray();
-    res.json({ items: items.map(({ _id, ...rest }) => ({ subOrderId: _id, ...rest })) });
+    res.json({ items: items.map(sellerSubOrderOf) });
   });
 
   const steps = [
@@ -84,7 +95,10 @@ export function sellerOrdersRouter(services: Services, registry: OpenAPIRegistry
       security: [{ bearer: [] }],
       request: { params, body: { content: { 'application/json': { schema: step.body } } } },
       responses: {
-        200: { description: 'The sub-order after the step' },
+        200: {
+          description: 'The sub-order after the step',
+          content: { 'application/json': { schema: subOrderStepSchema } },
+        },
         ...problemResponses(400, 401, 403, 404, 409, 422, 503),
       },
     });
@@ -106,7 +120,7 @@ export function sellerOrdersRouter(services: Services, registry: OpenAPIRegistry
           // The update's argument shape is checked by the body schema above and by the workflow's validator.
           handle.executeUpdate(step.run as typeof acceptSubOrderUpdate, { args: args as [] }),
         );
-        res.json(state);
+        res.json(subOrderStepOf(state));
       },
     );
   }

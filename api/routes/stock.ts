@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { createInventoryActivities } from '../../activities/inventory';
 import { ledgerBalances } from '../../activities/stock-ledger';
 import type { Services } from '../../integrations/services';
+import { publishStockChanges } from '../../search/stock-change-feed';
 import type { stockReconciliationWorkflow } from '../../workflows/stock-reconciliation';
 import { owns, principalOf, requireRole } from '../auth/principal';
 import { claimIdempotencyKey, fingerprint, idempotencyKeyOf } from '../idempotency';
@@ -34,9 +35,37 @@ const stockView = z
   })
   .openapi('Stock');
 
+const stockByWarehouse = z.record(z.string(), z.number().int()).describe('Units per warehouse');
+const reconciliationReport = z
+  .object({
+    skusChecked: z.number().int(),
+    at: z.string().describe('ISO 8601 date-time'),
+    drifts: z.array(
+      z
+        .object({
+          sku: z.string(),
+          redis: stockByWarehouse,
+          ledger: stockByWarehouse,
+          repaired: z.boolean(),
+          reason: z.enum(['missing', 'persistent', 'transient']),
+        })
+        .strict(),
+    ),
+  })
+  .strict()
+  .openapi('StockReconciliation');
+
 export function stockRouter(services: Services, registry: OpenAPIRegistry): Router {
   const { collections, counters, temporal, env } = services;
-  const inventory = createInventoryActivities({ collections, counters, now: () => new Date() });
+  const { redis } = services;
+  // Wired as the worker wires it: a stock edit reaches the search index's in-stock filter at once, not
+  // only at the indexer's periodic scan.
+  const inventory = createInventoryActivities({
+    collections,
+    counters,
+    now: () => new Date(),
+    onStockChanged: (skus) => publishStockChanges(redis, skus),
+  });
   const router = Router();
 
   async function ownedProduct(principal: ReturnType<typeof principalOf>, id: string) {
@@ -66,7 +95,11 @@ export function stockRouter(services: Services, registry: OpenAPIRegistry): Rout
     path: '/products/{id}/stock',
     summary: "Set a SKU's available units in one warehouse (its seller or ops); needs Idempotency-Key",
     security: [{ bearer: [] }],
-    request: { params: idParam, body: { content: { 'application/json': { schema: setStockBody } } } },
+    request: {
+      params: idParam,
+      headers: z.object({ 'idempotency-key': z.string().describe('8-128 of [A-Za-z0-9_.:-]') }),
+      body: { content: { 'application/json': { schema: setStockBody } } },
+    },
     responses: {
       200: { description: 'Stock after the change', content: { 'application/json': { schema: stockView } } },
       ...problemResponses(400, 401, 403, 404, 415, 422),
@@ -95,7 +128,13 @@ export function stockRouter(services: Services, registry: OpenAPIRegistry): Rout
         `${principal.userId}:${key}`,
       );
       await inventory.setAvailableStock({ ...body, adjustmentKey });
-      res.json(await stockOf(id, [body.sku]));
+      // The whole product's stock, as GET answers it: a storefront does not have to merge one SKU in.
+      res.json(
+        await stockOf(
+          id,
+          product.skus.map((s) => s.sku),
+        ),
+      );
     },
   );
 
@@ -126,7 +165,13 @@ export function stockRouter(services: Services, registry: OpenAPIRegistry): Rout
     path: '/ops/stock/reconcile',
     summary: 'Run the stock reconciliation now (ops); the same workflow the schedule runs every 5 minutes',
     security: [{ bearer: [] }],
-    responses: { 200: { description: 'The reconciliation report' }, ...problemResponses(401, 403) },
+    responses: {
+      200: {
+        description: 'The reconciliation report',
+        content: { 'application/json': { schema: reconciliationReport } },
+      },
+      ...problemResponses(401, 403),
+    },
   });
   router.post('/ops/stock/reconcile', requireRole('ops'), async (_req, res) => {
     const report = await temporal.workflow.execute<typeof stockReconciliationWorkflow>(

@@ -10,6 +10,7 @@ import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';
 import { dashboardQuery, dashboardView } from '../schemas-dashboard';
 import { parseParams } from '../validation';
+import { noStore } from '../no-store';
 
 const params = z.object({ id: z.string().regex(/^sel_[\w-]{1,64}$/, 'not a seller id') });
 
@@ -34,6 +35,7 @@ function serialize(dashboard: SellerDashboard): z.infer<typeof dashboardView> {
 export function vendorDashboardRouter(services: Services, registry: OpenAPIRegistry): Router {
   const { collections, temporal } = services;
   const router = Router();
+  router.use('/vendors', noStore);
 
   registry.registerPath({
     method: 'get',

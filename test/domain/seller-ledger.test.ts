@@ -143,3 +143,25 @@ test('statement lines carry the running total in time order', () => {
     ],
   );
 });
+
+test('entries posted at the same instant list the sale before what is taken from it', () => {
+  const at = new Date('2026-03-01T10:00:00Z');
+  const postedTogether = [
+    entry('commission', -120, { _id: 'commission:o1:s', subOrderId: 'o1:s', createdAt: at }),
+    entry('shipping', 499, { _id: 'shipping:o1:s', subOrderId: 'o1:s', createdAt: at }),
+    entry('sale', 1000, { _id: 'sale:o1:s', subOrderId: 'o1:s', createdAt: at }),
+  ];
+  const lines = withRunningTotal(postedTogether);
+  assert.deepEqual(
+    lines.map((l) => [l.kind, l.runningTotal.amount]),
+    [
+      ['sale', 1000],
+      ['shipping', 1499],
+      ['commission', 1379],
+    ],
+  );
+  assert.ok(
+    lines.every((l) => l.runningTotal.amount >= 0),
+    'never negative first',
+  );
+});

@@ -28,6 +28,8 @@ export function testEnv(overrides: Record<string, string> = {}): Env {
     OPENSEARCH_INDEX_PREFIX: process.env.TEST_OPENSEARCH_INDEX_PREFIX ?? 'marketplace-test',
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
     PORT: '0',
+    // The tests stand in for the load balancer: each names its client in X-Forwarded-For from loopback.
+    TRUST_PROXY: 'loopback',
     ...overrides,
   });
 }
