@@ -23,13 +23,20 @@ describe('the one-off stock ledger repair', () => {
   async function orderWithHold(sku: string, status: OrderDoc['status'], subOrder?: SubOrderDoc['status']) {
     const orderId = uniqueId('ord');
     await activities.reserveStock({ holdId: orderId, lines: [{ sku, quantity: 1 }] });
-    await services.collections.orders.insertOne({ _id: orderId, status } as unknown as OrderDoc);
+    // Just what the repair reads, plus the fields every reader of orders relies on.
+    await services.collections.orders.insertOne({
+      _id: orderId,
+      status,
+      customerId: 'usr_repair_test',
+      lines: [],
+    } as unknown as OrderDoc);
     if (subOrder) {
       await services.collections.subOrders.insertOne({
         _id: `${orderId}:sel_test`,
         orderId,
         sellerId: 'sel_test',
         status: subOrder,
+        lines: [],
       } as unknown as SubOrderDoc);
     }
     return orderId;
