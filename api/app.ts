@@ -1,6 +1,8 @@
 import express, { type Express } from 'express';
 import { mergeGuestCartOnLogin } from '../cart/guest-cart-merge';
 import type { Services } from '../integrations/services';
+import { createLogger, type Logger } from '../observability/logger';
+import { requestLog } from '../observability/request-log';
 import { authenticate } from './auth/principal';
 import { openApiDocument } from './openapi-document';
 import { createRegistry } from './openapi-registry';
@@ -29,6 +31,8 @@ import { stripeWebhooksRouter } from './routes/stripe-webhooks';
 
 export interface AppOptions {
   log?: (error: unknown) => void;
+  /** Where request and error lines go; by default JSON on stdout at `LOG_LEVEL`. */
+  logger?: Logger;
 }
 
 /** Builds the HTTP API over live services; tests build it in-process against the real local stack. */
@@ -36,6 +40,8 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const logger = options.logger ?? createLogger({ level: services.env.LOG_LEVEL, name: 'api' });
+  app.use(requestLog(logger));
   const registry = createRegistry();
   // Webhooks verify signatures over the raw body, so they are mounted before the JSON parser.
   app.use(carrierWebhooksRouter(services, registry));
@@ -72,6 +78,10 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   });
 
   app.use(notFound);
-  app.use(problemHandler(options.log ?? ((error) => console.error(error))));
+  app.use(
+    problemHandler(
+      options.log ?? ((error, req) => (req?.log ?? logger).error({ err: error }, 'unhandled error')),
+    ),
+  );
   return app;
 }

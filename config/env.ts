@@ -85,6 +85,19 @@ const envSchema = z.object({
   OPS_EMAIL: z.string().email().default('ops@marketplace.local'),
   OPS_PASSWORD: z.string().min(8).default('ops-password'),
 
+  // Observability (README "Observability"): JSON logs at this level, Prometheus ports of the worker and the
+  // search-indexer (0 = off), and OTLP traces when an endpoint is set.
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  METRICS_ENABLED: z
+    .enum(['true', 'false', '1', '0', ''])
+    .default('true')
+    .transform((value) => value !== 'false' && value !== '0'),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  TEMPORAL_SDK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  INDEXER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9466),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalText,
+  OTEL_SERVICE_NAME: optionalText,
+
   RESERVATION_HOLD_SECONDS: z.coerce.number().int().positive().default(900),
 
   // How long a return waits on the seller's decision and inspection (then ops takes over) and on the buyer's

@@ -135,7 +135,7 @@ export class CatalogIndexer {
   }
 
   /** Runs until the signal aborts; failures (OpenSearch or the database down) are retried, losing nothing. */
-  async run(signal: AbortSignal, log: (message: string) => void = console.error): Promise<void> {
+  async run(signal: AbortSignal, log: (message: string) => void): Promise<void> {
     while (!signal.aborted) {
       try {
         const work = await this.tick();

@@ -25,6 +25,8 @@ export function testEnv(overrides: Record<string, string> = {}): Env {
     OPENSEARCH_INDEX_PREFIX: process.env.TEST_OPENSEARCH_INDEX_PREFIX ?? 'marketplace-test',
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
     PORT: '0',
+    // Request and activity lines would drown the test report; set LOG_LEVEL to see them.
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     ...overrides,
   });
 }
