@@ -1,9 +1,12 @@
+import cors from 'cors';
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import { mergeGuestCartOnLogin } from '../cart/guest-cart-merge';
 import type { Services } from '../integrations/services';
 import { createLogger, type Logger } from '../observability/logger';
 import { requestLog } from '../observability/request-log';
 import { authenticate } from './auth/principal';
+import { tokenKeysOf } from './auth/tokens';
 import { openApiDocument } from './openapi-document';
 import { createRegistry } from './openapi-registry';
 import { notFound, problemHandler } from './problem';
@@ -42,6 +45,17 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.set('trust proxy', 'loopback');
   const logger = options.logger ?? createLogger({ level: services.env.LOG_LEVEL, name: 'api' });
   app.use(requestLog(logger));
+  // Security headers on every answer (HSTS, nosniff, frame and referrer policy, a deny-all CSP for JSON).
+  app.use(helmet());
+  // Only configured storefront origins may call from a browser; the answer's ids and limits are readable.
+  app.use(
+    cors({
+      origin: services.env.CORS_ORIGINS,
+      credentials: true,
+      exposedHeaders: ['Location', 'Retry-After', 'ETag', 'X-Request-Id'],
+      maxAge: 600,
+    }),
+  );
   const registry = createRegistry();
   // Webhooks verify signatures over the raw body, so they are mounted before the JSON parser.
   app.use(carrierWebhooksRouter(services, registry));
@@ -49,7 +63,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(express.json({ limit: '100kb', type: ['application/json', 'application/*+json'] }));
 
   app.use(healthRouter(services));
-  app.use(authenticate(services.env.AUTH_TOKEN_SECRET));
+  app.use(authenticate(tokenKeysOf(services.env)));
   app.use(authRouter(services, registry, [mergeGuestCartOnLogin(services)]));
   app.use(productsRouter(services, registry));
   app.use(searchRouter(services, registry));

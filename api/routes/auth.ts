@@ -5,7 +5,7 @@ import { isDuplicateKeyError } from '../../integrations/collections';
 import type { Services } from '../../integrations/services';
 import { newUserId, normalizeEmail, sellerIdFor } from '../auth/accounts';
 import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords';
-import { issueToken, type Principal } from '../auth/tokens';
+import { issueToken, tokenKeysOf, type Principal } from '../auth/tokens';
 import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';
 import { hit, perIp, refund, tooMany, type Limit } from '../rate-limit';
@@ -40,8 +40,9 @@ export type LoginHook = (principal: Principal, req: Request) => Promise<void>;
 export function authRouter(services: Services, registry: OpenAPIRegistry, onLogin: LoginHook[] = []): Router {
   const { collections, redis, env } = services;
   const router = Router();
-  const sessionFor = (principal: Principal) => ({
-    token: issueToken(principal, env.AUTH_TOKEN_SECRET, tokenTtlSeconds),
+  const keys = tokenKeysOf(env);
+  const sessionFor = async (principal: Principal) => ({
+    token: await issueToken(principal, keys, tokenTtlSeconds),
     expiresIn: tokenTtlSeconds,
     ...principal,
   });
@@ -84,7 +85,7 @@ export function authRouter(services: Services, registry: OpenAPIRegistry, onLogi
         }
         throw error;
       }
-      res.status(201).json(sessionFor(principal));
+      res.status(201).json(await sessionFor(principal));
     },
   );
 
@@ -122,7 +123,7 @@ export function authRouter(services: Services, registry: OpenAPIRegistry, onLogi
         ...(user.sellerId ? { sellerId: user.sellerId } : {}),
       };
       for (const hook of onLogin) await hook(principal, req);
-      res.json(sessionFor(principal));
+      res.json(await sessionFor(principal));
     },
   );
 
