@@ -4,7 +4,9 @@ import helmet from 'helmet';
 import { mergeGuestCartOnLogin } from '../cart/guest-cart-merge';
 import type { Services } from '../integrations/services';
 import { createLogger, type Logger } from '../observability/logger';
+import { httpMetrics, metricsEndpoint } from '../observability/http-metrics';
 import { requestLog } from '../observability/request-log';
+import { webhookMetrics } from '../observability/webhook-metrics';
 import { authenticate } from './auth/principal';
 import { tokenKeysOf } from './auth/tokens';
 import { openApiDocument } from './openapi-document';
@@ -45,6 +47,11 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.set('trust proxy', 'loopback');
   const logger = options.logger ?? createLogger({ level: services.env.LOG_LEVEL, name: 'api' });
   app.use(requestLog(logger));
+  if (services.env.METRICS_ENABLED) {
+    // Before every router, so each request is timed and counted whatever answers it.
+    app.use(httpMetrics(), webhookMetrics());
+    app.get('/metrics', metricsEndpoint);
+  }
   // Security headers on every answer (HSTS, nosniff, frame and referrer policy, a deny-all CSP for JSON).
   app.use(helmet());
   // Only configured storefront origins may call from a browser; the answer's ids and limits are readable.

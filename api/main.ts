@@ -2,6 +2,7 @@ import { loadEnv } from '../config/env';
 import { connectServices } from '../integrations/services';
 import { createApp } from './app';
 import { createLogger } from '../observability/logger';
+import { collectProcessMetrics } from '../observability/metrics-registry';
 import { exitWithStartupError } from '../observability/startup-error';
 import { ensureOpsAccount } from './auth/accounts';
 
@@ -10,6 +11,7 @@ async function main() {
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'api' });
   const services = await connectServices(env, logger);
   await ensureOpsAccount(services.collections, env);
+  if (env.METRICS_ENABLED) collectProcessMetrics('api');
   const app = createApp(services, { logger });
   const server = app.listen(env.PORT, () => {
     logger.info(

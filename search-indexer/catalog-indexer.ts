@@ -149,6 +149,12 @@ export class CatalogIndexer {
     for (const waiter of this.rebuildState?.waiters ?? []) waiter.reject(new Error('indexer stopped'));
   }
 
+  /** Change notices waiting for this indexer, per stream (what /metrics reports as the outbox backlog). */
+  async backlog(): Promise<{ catalog: number; stock: number }> {
+    const [catalog, stock] = await Promise.all([this.catalogChanges.backlog(), this.stockChanges.backlog()]);
+    return { catalog, stock };
+  }
+
   /** Builds a fresh index from the database while the loop keeps it current, then swaps the alias. */
   rebuild(): Promise<string> {
     return new Promise((resolve, reject) => this.rebuildRequests.push({ resolve, reject }));

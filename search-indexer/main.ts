@@ -1,7 +1,10 @@
 import { loadEnv } from '../config/env';
 import { connectServices } from '../integrations/services';
 import { createLogger } from '../observability/logger';
+import { collectProcessMetrics } from '../observability/metrics-registry';
+import { serveMetrics } from '../observability/metrics-server';
 import { exitWithStartupError } from '../observability/startup-error';
+import { sampleIndexMetrics } from './index-metrics';
 import { CatalogIndexer } from './catalog-indexer';
 import type { ensureProductIndex } from './product-index';
 import { aliasHasCurrentMapping, aliasedIndices } from './product-index';
@@ -17,11 +20,14 @@ async function main() {
   const controller = new AbortController();
   process.once('SIGTERM', () => controller.abort());
   process.once('SIGINT', () => controller.abort());
+  const metrics = await serveMetrics(env.INDEXER_METRICS_PORT, logger);
+  if (metrics) collectProcessMetrics('search-indexer');
   logger.info(
-    { opensearch: env.OPENSEARCH_URL, prefix },
+    { opensearch: env.OPENSEARCH_URL, prefix, metricsPort: metrics?.port },
     `search-indexer keeping ${env.OPENSEARCH_URL} (${prefix}) in step with the catalog`,
   );
 
+  const stopSampling = sampleIndexMetrics(indexer);
   const running = indexer.run(controller.signal, (message) => logger.warn(message));
   void needsRebuild(services.search, prefix).then(
     async (rebuild) => {
@@ -32,6 +38,8 @@ async function main() {
     (error: unknown) => logger.error({ err: error }, 'search-indexer: could not check the mapping'),
   );
   await running;
+  stopSampling();
+  await metrics?.close();
   await services.close();
 }
 

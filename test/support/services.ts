@@ -12,6 +12,7 @@ import { createApp, type AppOptions } from '../../api/app';
 import { loadEnv, type Env } from '../../config/env';
 import { connectServices, type Services } from '../../integrations/services';
 import { connectTemporalWorker } from '../../integrations/temporal';
+import { workerInterceptors } from '../../observability/worker-interceptors';
 
 // Tests run against the real local stack (scripts/stack/up.sh), isolated from the demo data by their own
 // database, Redis db, index prefix and task queue.
@@ -66,6 +67,7 @@ export async function startWorker(
     taskQueue: services.env.TEMPORAL_TASK_QUEUE,
     workflowBundle: await workflowBundle(),
     activities: { ...createActivities({ ...services, ...deps }), ...activityOverrides },
+    interceptors: workerInterceptors(),
     ...workerOptions,
   });
   const running = worker.run();
