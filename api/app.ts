@@ -6,6 +6,8 @@ import type { Services } from '../integrations/services';
 import { createLogger, type Logger } from '../observability/logger';
 import { httpMetrics, metricsEndpoint } from '../observability/http-metrics';
 import { requestLog } from '../observability/request-log';
+import { routeSpans } from '../observability/route-template';
+import { tracing } from '../observability/tracing';
 import { webhookMetrics } from '../observability/webhook-metrics';
 import { authenticate } from './auth/principal';
 import { tokenKeysOf } from './auth/tokens';
@@ -47,6 +49,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.set('trust proxy', 'loopback');
   const logger = options.logger ?? createLogger({ level: services.env.LOG_LEVEL, name: 'api' });
   app.use(requestLog(logger));
+  if (tracing().enabled) app.use(routeSpans());
   if (services.env.METRICS_ENABLED) {
     // Before every router, so each request is timed and counted whatever answers it.
     app.use(httpMetrics(), webhookMetrics());

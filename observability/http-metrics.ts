@@ -1,6 +1,7 @@
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { Gauge, Histogram } from 'prom-client';
 import { metricsRegistry } from './metrics-registry';
+import { routeOf } from './route-template';
 
 const duration = new Histogram({
   name: 'http_request_duration_seconds',
@@ -15,13 +16,6 @@ const inFlight = new Gauge({
   help: 'API requests being served now',
   registers: [metricsRegistry],
 });
-
-// The route template (`/orders/:id`), never the path itself, so ids do not become series; anything no
-// route matched is one series.
-function routeOf(req: Request): string {
-  const route = req.route as { path?: unknown } | undefined;
-  return typeof route?.path === 'string' ? `${req.baseUrl}${route.path}` : 'unmatched';
-}
 
 export function httpMetrics(): RequestHandler {
   return (req, res, next) => {

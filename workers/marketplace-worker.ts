@@ -2,7 +2,7 @@ import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Services } from '../integrations/services';
 import { connectTemporalWorker } from '../integrations/temporal';
-import { workerInterceptors } from '../observability/worker-interceptors';
+import { workerInterceptors, workerSinks } from '../observability/worker-interceptors';
 
 export interface MarketplaceWorker {
   worker: Worker;
@@ -20,6 +20,7 @@ export async function createMarketplaceWorker(services: Services): Promise<Marke
     workflowsPath: require.resolve('../workflows'),
     activities: createActivities(services),
     interceptors: workerInterceptors(),
+    sinks: workerSinks(),
   });
   return { worker, connection };
 }

@@ -12,7 +12,8 @@ import { createApp, type AppOptions } from '../../api/app';
 import { loadEnv, type Env } from '../../config/env';
 import { connectServices, type Services } from '../../integrations/services';
 import { connectTemporalWorker } from '../../integrations/temporal';
-import { workerInterceptors } from '../../observability/worker-interceptors';
+import { workerInterceptors, workerSinks } from '../../observability/worker-interceptors';
+import { workflowTracingModules } from '../../observability/temporal-tracing';
 
 // Tests run against the real local stack (scripts/stack/up.sh), isolated from the demo data by their own
 // database, Redis db, index prefix and task queue.
@@ -36,7 +37,11 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** Bundling workflow code takes seconds; every test file in a process shares one bundle. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    workflowInterceptorModules: workflowTracingModules(),
+    logger: quietLogger,
+  });
   return bundle;
 }
 
@@ -68,6 +73,7 @@ export async function startWorker(
     workflowBundle: await workflowBundle(),
     activities: { ...createActivities({ ...services, ...deps }), ...activityOverrides },
     interceptors: workerInterceptors(),
+    sinks: workerSinks(),
     ...workerOptions,
   });
   const running = worker.run();
