@@ -7,6 +7,8 @@ import {
   payoutStateQuery,
   payoutWorkflowId,
 } from './payout-definitions';
+import { showOutcome, showStep } from './ops-view';
+import { formatMoney } from './ops-wording';
 import { MarketplaceStatus, PayoutPeriod, SellerId } from './search-attributes';
 
 const act = proxyActivities<MarketplaceActivities>({
@@ -32,22 +34,33 @@ export async function sellerPayoutWorkflow(input: PayoutInput): Promise<PayoutOu
   const finish = (outcome: PayoutOutcome) => {
     Object.assign(state, { status: outcome.status, outcome });
     upsertSearchAttributes([{ key: MarketplaceStatus, value: outcome.status }]);
+    showOutcome(outcome.status, {
+      Amount: formatMoney(outcome.amount),
+      Period: outcome.period,
+      Reason: outcome.reason,
+      Transfer: outcome.transferId,
+    });
     return outcome;
   };
 
   const common = { sellerId: input.sellerId, payoutId, period, asOf: asOf.toISOString() };
+  showStep('summing what has settled', { Seller: input.sellerId, Period: period });
   const plan = await act.planPayout(common);
   if (plan.kind === 'done') return finish(plan.outcome);
   if (plan.kind === 'skip') {
     return finish(await act.recordSkippedPayout({ ...common, reason: plan.reason, amount: plan.amount }));
   }
   state.status = 'transferring';
-  const outcome = await act.payOutToSeller({
-    ...common,
-    amount: plan.amount,
-    subOrderIds: plan.subOrderIds,
-    destination: plan.destination,
-  });
+  const transfer = `transfer ${formatMoney(plan.amount)} to ${plan.destination}`;
+  showStep(transfer, { 'Sub-orders settled': plan.subOrderIds.length });
+  const outcome = await act.payOutToSeller.executeWithOptions({ summary: transfer }, [
+    {
+      ...common,
+      amount: plan.amount,
+      subOrderIds: plan.subOrderIds,
+      destination: plan.destination,
+    },
+  ]);
   await act.sendEmail({
     to: plan.email,
     template: 'payout-statement',
