@@ -28,6 +28,8 @@ export function benchEnv() {
     OPENSEARCH_INDEX_PREFIX: 'marketplace-bench',
     TEMPORAL_TASK_QUEUE: 'bench',
     PORT: '0',
+    // The in-process API's request lines would interleave with the table; the overhead row measures logs.
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   });
 }
 

@@ -3,6 +3,7 @@ import { productList, productReads } from './catalog-reads';
 import { openBenchContext, type BenchContext } from './context';
 import { flashSale } from './flash-sale';
 import { memory } from './memory';
+import { observabilityOverhead } from './observability-overhead';
 import { orders } from './orders';
 import { searchBenchRows } from './search-bench';
 import { stockReservations } from './stock-reservations';
@@ -14,6 +15,8 @@ const measurements: { name: string; measure: (ctx: BenchContext) => Promise<Row[
   { name: 'memory', measure: memory },
   { name: 'product reads', measure: productReads },
   { name: 'product list', measure: productList },
+  // Two API processes of this build, observability on and off, alternating: about half a minute.
+  { name: 'observability overhead', measure: observabilityOverhead },
   { name: 'stock reservations', measure: stockReservations },
   { name: 'orders end to end', measure: orders },
   // 10,000 buyers in child processes against two API processes: a minute or two.

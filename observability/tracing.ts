@@ -6,6 +6,7 @@ import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
 import { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { marketplaceSampler } from './trace-sampler';
 
 /** Tracing as this process runs it: off (no provider, no instrumentation, nothing to pay) or on. */
 export type Tracing =
@@ -30,6 +31,8 @@ export function startTracing(options: {
   serviceName: string;
   endpoint?: string;
   spanProcessor?: SpanProcessor;
+  /** Share of read requests (GET, HEAD) traced; writes and workflow work always are. Default 1. */
+  readRatio?: number;
 }): Tracing {
   if (current.enabled) return current;
   const spanProcessor =
@@ -41,7 +44,11 @@ export function startTracing(options: {
       : undefined);
   if (!spanProcessor) return current;
   const resource = new Resource({ 'service.name': options.serviceName });
-  const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
+  const provider = new NodeTracerProvider({
+    resource,
+    spanProcessors: [spanProcessor],
+    sampler: marketplaceSampler(options.readRatio ?? 1),
+  });
   provider.register();
   registerInstrumentations({
     tracerProvider: provider,
