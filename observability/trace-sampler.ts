@@ -1,46 +1,18 @@
-import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
-import {
-  AlwaysOnSampler,
-  ParentBasedSampler,
-  TraceIdRatioBasedSampler,
-  type Sampler,
-  type SamplingResult,
-} from '@opentelemetry/sdk-trace-base';
+import { AlwaysOnSampler, ParentBasedSampler, type Sampler } from '@opentelemetry/sdk-trace-base';
 
 const reads = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/**
- * Which traces to keep. Everything that changes something (an order, a payment, a webhook, a workflow's
- * work) is always traced; catalog and search reads, which are most requests and all alike, only at
- * `readRatio`. Child spans follow their parent's decision, so a read that is not kept costs no Redis or
- * MongoDB spans either.
- */
-class ReadsAtRatioSampler implements Sampler {
-  private readonly always = new AlwaysOnSampler();
-  private readonly ratio: TraceIdRatioBasedSampler;
-
-  constructor(private readonly readRatio: number) {
-    this.ratio = new TraceIdRatioBasedSampler(readRatio);
-  }
-
-  shouldSample(
-    context: Context,
-    traceId: string,
-    _spanName: string,
-    _spanKind: SpanKind,
-    attributes: Attributes,
-    _links: Link[],
-  ): SamplingResult {
-    const method = attributes['http.method'] ?? attributes['http.request.method'];
-    if (typeof method === 'string' && reads.has(method)) return this.ratio.shouldSample(context, traceId);
-    return this.always.shouldSample();
-  }
-
-  toString(): string {
-    return `ReadsAtRatio{${this.readRatio}}`;
-  }
+/** Catalog and search reads: most requests, all alike, so only a share of them is traced. */
+export function isRead(method: string | undefined): boolean {
+  return method !== undefined && reads.has(method);
 }
 
-export function marketplaceSampler(readRatio: number): Sampler {
-  return new ParentBasedSampler({ root: new ReadsAtRatioSampler(readRatio) });
+/**
+ * Which traces to keep. Everything that changes something (an order, a payment, a webhook, a workflow's
+ * work) is always traced; reads are sampled before a span exists (`isRead` in the HTTP instrumentation's
+ * ignore hook), which is far cheaper than a sampler's non-recording span. Child spans follow their
+ * parent's decision.
+ */
+export function marketplaceSampler(): Sampler {
+  return new ParentBasedSampler({ root: new AlwaysOnSampler() });
 }

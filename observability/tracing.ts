@@ -6,7 +6,7 @@ import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
 import { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { marketplaceSampler } from './trace-sampler';
+import { isRead, marketplaceSampler } from './trace-sampler';
 
 /** Tracing as this process runs it: off (no provider, no instrumentation, nothing to pay) or on. */
 export type Tracing =
@@ -43,11 +43,12 @@ export function startTracing(options: {
         )
       : undefined);
   if (!spanProcessor) return current;
+  const readRatio = options.readRatio ?? 1;
   const resource = new Resource({ 'service.name': options.serviceName });
   const provider = new NodeTracerProvider({
     resource,
     spanProcessors: [spanProcessor],
-    sampler: marketplaceSampler(options.readRatio ?? 1),
+    sampler: marketplaceSampler(),
   });
   provider.register();
   registerInstrumentations({
@@ -55,7 +56,11 @@ export function startTracing(options: {
     instrumentations: [
       new HttpInstrumentation({
         // Scrapes and probes would be most of the traces and tell nothing.
-        ignoreIncomingRequestHook: (req) => ['/metrics', '/healthz', '/readyz'].includes(req.url ?? ''),
+        // Probes and scrapes are never traced. Reads are sampled here, before the instrumentation does any
+        // work (span, context, header parsing), because on a cached read that work is most of the cost.
+        ignoreIncomingRequestHook: (req) =>
+          ['/metrics', '/healthz', '/readyz'].includes(req.url ?? '') ||
+          (isRead(req.method) && Math.random() >= readRatio),
       }),
       new MongoDBInstrumentation(),
       new IORedisInstrumentation(),

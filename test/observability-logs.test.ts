@@ -56,9 +56,7 @@ describe('structured logs: JSON lines with request and workflow ids, and never a
     assert.match(forged.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
 
     const line = await eventually(() =>
-      Promise.resolve(
-        apiLogs.lines().find((entry) => (entry.req as { id?: string } | undefined)?.id === given),
-      ),
+      Promise.resolve(apiLogs.lines().find((entry) => entry.reqId === given)),
     );
     assert.equal(line.name, 'api');
     assert.deepEqual(line.res, { statusCode: 200 });
