@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
 import type { RequestedLine } from '../domain/order-lines';
 import type { Collections } from '../integrations/collections';
 import type { Allocation, StockCounters } from '../integrations/stock-counters';
@@ -22,7 +22,10 @@ export function createInventoryActivities({ counters, collections, now, onStockC
   async function stockChanged(skus: string[]): Promise<void> {
     if (!onStockChanged || skus.length === 0) return;
     await onStockChanged(skus).catch((error: unknown) => {
-      console.warn('stock change not published to search:', error instanceof Error ? error.message : error);
+      log.warn('stock change not published to search', {
+        skus,
+        error: error instanceof Error ? error.message : String(error),
+      });
     });
   }
 

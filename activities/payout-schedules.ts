@@ -7,6 +7,7 @@ import {
 } from '@temporalio/client';
 import type { Collections } from '../integrations/collections';
 import { type PayoutFrequency, type PayoutInput, payoutScheduleId } from '../workflows/payout-definitions';
+import { detailsOf, payoutSummary } from '../workflows/ops-wording';
 
 // Each active seller has a Temporal schedule that starts its payout runs: visible, pausable and triggerable
 // in the Web UI, and driven by ops through the API. The payout_schedules document remembers the cadence.
@@ -60,6 +61,12 @@ export function createPayoutSchedules(deps: {
             workflowId: `payout-${input.sellerId}`,
             taskQueue: deps.taskQueue,
             args,
+            staticSummary: payoutSummary({ sellerId: input.sellerId, frequency }),
+            staticDetails: detailsOf({
+              Seller: input.sellerId,
+              Frequency: frequency,
+              Schedule: payoutScheduleId(input.sellerId),
+            }),
           },
           memo: { purpose: `Pay seller ${input.sellerId} what has settled` },
         });

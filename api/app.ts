@@ -1,7 +1,16 @@
+import cors from 'cors';
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import { mergeGuestCartOnLogin } from '../cart/guest-cart-merge';
 import type { Services } from '../integrations/services';
+import { createLogger, type Logger } from '../observability/logger';
+import { httpMetrics, metricsEndpoint } from '../observability/http-metrics';
+import { requestLog } from '../observability/request-log';
+import { routeSpans } from '../observability/route-template';
+import { tracing } from '../observability/tracing';
+import { webhookMetrics } from '../observability/webhook-metrics';
 import { authenticate } from './auth/principal';
+import { tokenKeysOf } from './auth/tokens';
 import { openApiDocument } from './openapi-document';
 import { createRegistry } from './openapi-registry';
 import { notFound, problemHandler } from './problem';
@@ -31,6 +40,8 @@ import { disputesRouter } from './routes/disputes';
 
 export interface AppOptions {
   log?: (error: unknown) => void;
+  /** Where request and error lines go; by default JSON on stdout at `LOG_LEVEL`. */
+  logger?: Logger;
 }
 
 /** Builds the HTTP API over live services; tests build it in-process against the real local stack. */
@@ -39,6 +50,25 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.disable('x-powered-by');
   // Only configured proxies may name the client's address (TRUST_PROXY); by default req.ip is the peer.
   app.set('trust proxy', services.env.TRUST_PROXY.length > 0 ? services.env.TRUST_PROXY : false);
+  const logger = options.logger ?? createLogger({ level: services.env.LOG_LEVEL, name: 'api' });
+  app.use(requestLog(logger));
+  if (tracing().enabled) app.use(routeSpans());
+  if (services.env.METRICS_ENABLED) {
+    // Before every router, so each request is timed and counted whatever answers it.
+    app.use(httpMetrics(), webhookMetrics());
+    app.get('/metrics', metricsEndpoint);
+  }
+  // Security headers on every answer (HSTS, nosniff, frame and referrer policy, a deny-all CSP for JSON).
+  app.use(helmet());
+  // Only configured storefront origins may call from a browser; the answer's ids and limits are readable.
+  app.use(
+    cors({
+      origin: services.env.CORS_ORIGINS,
+      credentials: true,
+      exposedHeaders: ['Location', 'Retry-After', 'ETag', 'X-Request-Id'],
+      maxAge: 600,
+    }),
+  );
   const registry = createRegistry();
   // Webhooks verify signatures over the raw body, so they are mounted before the JSON parser.
   app.use(carrierWebhooksRouter(services, registry));
@@ -46,7 +76,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(express.json({ limit: '100kb', type: ['application/json', 'application/*+json'] }));
 
   app.use(healthRouter(services, registry));
-  app.use(authenticate(services.env.AUTH_TOKEN_SECRET));
+  app.use(authenticate(tokenKeysOf(services.env)));
   app.use(authRouter(services, registry, [mergeGuestCartOnLogin(services)]));
   app.use(productsRouter(services, registry));
   app.use(searchRouter(services, registry));
@@ -77,6 +107,10 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   });
 
   app.use(notFound);
-  app.use(problemHandler(options.log ?? ((error) => console.error(error))));
+  app.use(
+    problemHandler(
+      options.log ?? ((error, req) => (req?.log ?? logger).error({ err: error }, 'unhandled error')),
+    ),
+  );
   return app;
 }

@@ -1,15 +1,25 @@
+// First: tracing must patch http, express, mongodb and ioredis before anything loads them.
+import '../observability/tracing-bootstrap';
 import { loadEnv } from '../config/env';
 import { connectServices } from '../integrations/services';
 import { createApp } from './app';
+import { createLogger } from '../observability/logger';
+import { collectProcessMetrics } from '../observability/metrics-registry';
+import { exitWithStartupError } from '../observability/startup-error';
 import { ensureOpsAccount } from './auth/accounts';
 
 async function main() {
   const env = loadEnv();
-  const services = await connectServices(env);
+  const logger = createLogger({ level: env.LOG_LEVEL, name: 'api' });
+  const services = await connectServices(env, logger);
   await ensureOpsAccount(services.collections, env);
-  const app = createApp(services);
+  if (env.METRICS_ENABLED) collectProcessMetrics('api');
+  const app = createApp(services, { logger });
   const server = app.listen(env.PORT, () => {
-    console.log(`api listening on http://127.0.0.1:${env.PORT} (OpenAPI at /openapi.json)`);
+    logger.info(
+      { port: env.PORT },
+      `api listening on http://127.0.0.1:${env.PORT} (OpenAPI at /openapi.json)`,
+    );
   });
   const stop = () => {
     server.close(() => void services.close().then(() => process.exit(0)));
@@ -18,7 +28,4 @@ async function main() {
   process.once('SIGINT', stop);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitWithStartupError('api', error));

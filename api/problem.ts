@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 
 // Every error leaves as application/problem+json (RFC 9457) with a stable `type` a storefront can branch
 // on; nothing internal (stack, driver messages) is ever sent.
@@ -40,8 +40,8 @@ interface BodyParserError {
   expose?: boolean;
 }
 
-export function problemHandler(log: (error: unknown) => void): ErrorRequestHandler {
-  return (error: unknown, _req, res, _next) => {
+export function problemHandler(log: (error: unknown, req?: Request) => void): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
     if (error instanceof HttpProblem) {
       sendProblem(res, error.status, error.type, error.title, error.detail, error.extras);
       return;
@@ -68,7 +68,7 @@ export function problemHandler(log: (error: unknown) => void): ErrorRequestHandl
       sendProblem(res, parserError.status, 'bad-request', 'Bad request');
       return;
     }
-    log(error);
+    log(error, req);
     sendProblem(
       res,
       500,

@@ -1,3 +1,5 @@
+// First: tracing must patch http, express, mongodb and ioredis before anything loads them.
+import '../observability/tracing-bootstrap';
 import { loadEnv } from '../config/env';
 import { connectServices } from '../integrations/services';
 import { createMarketplaceWorker } from '../workers/marketplace-worker';

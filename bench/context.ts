@@ -30,6 +30,8 @@ export function benchEnv() {
     PORT: '0',
     // The bench's buyers name their own addresses, as if behind a load balancer on loopback.
     TRUST_PROXY: 'loopback',
+    // The in-process API's request lines would interleave with the table; the overhead row measures logs.
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   });
 }
 

@@ -7,7 +7,7 @@ import { createInventoryActivities } from '../activities/inventory';
 import { ledgerBalances } from '../activities/stock-ledger';
 import { newUserId } from '../api/auth/accounts';
 import { hashPassword } from '../api/auth/passwords';
-import { issueToken } from '../api/auth/tokens';
+import { issueToken, tokenKeysOf } from '../api/auth/tokens';
 import { createProduct } from '../catalog/products';
 import type { UserDoc } from '../integrations/collections';
 import { FlashSaleQueue } from '../integrations/flash-sale-queue';
@@ -114,12 +114,15 @@ async function seedBuyers(services: Services, runId: string, count: number) {
   for (let i = 0; i < users.length; i += 1000) {
     await services.collections.users.insertMany(users.slice(i, i + 1000), { ordered: false });
   }
-  return users.map((user, i) => ({
-    userId: user._id,
-    token: issueToken({ userId: user._id, role: 'buyer' }, services.env.AUTH_TOKEN_SECRET, 3 * 3600),
-    // Each simulated person comes from an address of their own, as a real crowd does.
-    ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-  }));
+  const keys = tokenKeysOf(services.env);
+  return Promise.all(
+    users.map(async (user, i) => ({
+      userId: user._id,
+      token: await issueToken({ userId: user._id, role: 'buyer' }, keys, 3 * 3600),
+      // Each simulated person comes from an address of their own, as a real crowd does.
+      ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+    })),
+  );
 }
 
 async function probe(apiUrl: string, productId: string, run: () => Promise<void>): Promise<ProbeReport> {
@@ -192,7 +195,7 @@ export async function runFlashSaleRace(
     }
     const [firstApi = ''] = apiUrls;
     const ops = {
-      authorization: `Bearer ${issueToken({ userId: 'usr_flashops', role: 'ops' }, env.AUTH_TOKEN_SECRET, 3600)}`,
+      authorization: `Bearer ${await issueToken({ userId: 'usr_flashops', role: 'ops' }, tokenKeysOf(env), 3600)}`,
     };
 
     const probeIdle = await probe(firstApi, product._id, () => new Promise((r) => setTimeout(r, 3000)));

@@ -4,6 +4,7 @@ import { openBenchContext, type BenchContext } from './context';
 import { databaseWrites } from './database-writes';
 import { flashSale } from './flash-sale';
 import { memory } from './memory';
+import { observabilityOverhead } from './observability-overhead';
 import { orders } from './orders';
 import { searchBenchRows } from './search-bench';
 import { stockOnCluster } from './stock-cluster';
@@ -16,6 +17,8 @@ const measurements: { name: string; measure: (ctx: BenchContext) => Promise<Row[
   { name: 'memory', measure: memory },
   { name: 'product reads', measure: productReads },
   { name: 'product list', measure: productList },
+  // Two API processes of this build, observability on and off, alternating: about half a minute.
+  { name: 'observability overhead', measure: observabilityOverhead },
   { name: 'stock reservations', measure: stockReservations },
   { name: 'database writes', measure: databaseWrites },
   // Starts the scale tests' Redis Cluster (scripts/stack/redis-cluster.sh) unless it runs already.

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import autocannon from 'autocannon';
-import { issueToken } from '../api/auth/tokens';
+import { issueToken, tokenKeysOf } from '../api/auth/tokens';
 import { createProduct } from '../catalog/products';
 import type { ProductDoc } from '../integrations/collections';
 import { connectTemporalWorker } from '../integrations/temporal';
@@ -104,10 +104,10 @@ async function openShop(ctx: BenchContext): Promise<Shop> {
   return { apiUrl, processes, taskQueue, skus: await seedTwoSellers(ctx), env: shared };
 }
 
-function buyerToken(ctx: BenchContext): string {
+function buyerToken(ctx: BenchContext): Promise<string> {
   // A buyer per order: the fraud screen counts orders per buyer, and a bench buyer must not look like fraud.
   const userId = `usr_${ctx.runId}${randomBytes(6).toString('hex')}`;
-  return issueToken({ userId, role: 'buyer' }, ctx.services.env.AUTH_TOKEN_SECRET, 3600);
+  return issueToken({ userId, role: 'buyer' }, tokenKeysOf(ctx.services.env), 3600);
 }
 
 const shipTo = {
@@ -120,7 +120,7 @@ const shipTo = {
 
 /** POST /orders with a card, then GET it until it is confirmed; resolves with its order id. */
 async function orderToConfirmed(ctx: BenchContext, shop: Shop, card: boolean, pollMs = 200): Promise<string> {
-  const headers = { authorization: `Bearer ${buyerToken(ctx)}`, 'content-type': 'application/json' };
+  const headers = { authorization: `Bearer ${await buyerToken(ctx)}`, 'content-type': 'application/json' };
   const placed = await fetch(`${shop.apiUrl}/orders`, {
     method: 'POST',
     headers: { ...headers, 'idempotency-key': `bench-${randomBytes(12).toString('hex')}` },
@@ -205,7 +205,7 @@ async function floor(
 }
 
 async function postLoad(url: string, ctx: BenchContext, skus: string[]): Promise<LoadFigures> {
-  const tokens = Array.from({ length: 100 }, () => buyerToken(ctx));
+  const tokens = await Promise.all(Array.from({ length: 100 }, () => buyerToken(ctx)));
   const body = JSON.stringify({ lines: skus.map((sku) => ({ sku, quantity: 1 })), shipTo });
   let n = 0;
   const options = {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -35,12 +35,23 @@ function rssOf(pid: number): number {
   }
 }
 
-/** Starts `dist/<script>` with the given environment; its output is kept and shown only if it dies early. */
-export function startProcess(name: string, script: string, env: Record<string, string>): BenchProcess {
+/**
+ * Starts `dist/<script>` with the given environment; its output is kept and shown only if it dies early.
+ * With `logFile` its output goes to that file, as in production, instead of through this process (which
+ * is the load generator, and would pay for reading a busy process's log lines).
+ */
+export function startProcess(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  { logFile }: { logFile?: string } = {},
+): BenchProcess {
+  const fd = logFile ? openSync(logFile, 'w') : undefined;
   const child: ChildProcess = spawn(process.execPath, [join(__dirname, '..', script)], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: fd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', fd, fd],
   });
+  if (fd !== undefined) closeSync(fd);
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
@@ -51,7 +62,10 @@ export function startProcess(name: string, script: string, env: Record<string, s
   const exit = new Promise<void>((resolve) => {
     child.once('exit', (code) => {
       exited = true;
-      if (code) process.stderr.write(`\nbench: ${name} exited with ${code}:\n${output}\n`);
+      if (code) {
+        const log = logFile ? readFileSync(logFile, 'utf8').slice(-4000) : output;
+        process.stderr.write(`\nbench: ${name} exited with ${code}:\n${log}\n`);
+      }
       resolve();
     });
   });

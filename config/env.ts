@@ -109,6 +109,38 @@ const envSchema = z.object({
     .string()
     .min(16, 'must be at least 16 characters')
     .default('local-dev-token-secret-change-me'),
+  // Set when rotating: tokens signed with the previous secret stay valid until they expire (12 h).
+  AUTH_TOKEN_PREVIOUS_SECRET: optionalText.refine(
+    (value) => value === undefined || value.length >= 16,
+    'must be at least 16 characters',
+  ),
+  AUTH_TOKEN_ISSUER: z.string().min(1).default('marketplace'),
+  AUTH_TOKEN_AUDIENCE: z.string().min(1).default('marketplace-api'),
+  AUTH_TOKEN_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  // Browser origins (scheme://host[:port]) allowed to call the API cross-origin, comma-separated; none by
+  // default, so a storefront on another origin must be named here.
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const origins = text
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== '');
+      for (const origin of origins) {
+        let parsed: URL | undefined;
+        try {
+          parsed = new URL(origin);
+        } catch {
+          parsed = undefined;
+        }
+        if (!parsed || parsed.origin !== origin) {
+          ctx.addIssue({ code: 'custom', message: `${origin} is not an origin like https://shop.example` });
+          return z.NEVER;
+        }
+      }
+      return origins;
+    }),
   OPS_EMAIL: z.string().email().default('ops@marketplace.local'),
   OPS_PASSWORD: z.string().min(8).default('ops-password'),
 
@@ -130,6 +162,18 @@ const envSchema = z.object({
       }
       return entries;
     }),
+  // Observability (README "Observability"): JSON logs at this level, Prometheus ports of the worker and the
+  // search-indexer (0 = off), and OTLP traces when an endpoint is set.
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  METRICS_ENABLED: z
+    .enum(['true', 'false', '1', '0', ''])
+    .default('true')
+    .transform((value) => value !== 'false' && value !== '0'),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  TEMPORAL_SDK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  INDEXER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9466),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalText,
+  OTEL_SERVICE_NAME: optionalText,
 
   RESERVATION_HOLD_SECONDS: z.coerce.number().int().positive().default(900),
   // Bounds on orders that hold stock while nobody has paid (no paymentMethodId at checkout).
@@ -182,6 +226,14 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+// The local stack's secrets are in this public repository: a production process refuses to start with any.
+const localSecrets = {
+  AUTH_TOKEN_SECRET: 'local-dev-token-secret-change-me',
+  OPS_PASSWORD: 'ops-password',
+  STRIPE_WEBHOOK_SECRET: 'whsec_local_marketplace',
+  CARRIER_WEBHOOK_SECRET: 'carrier_local_secret',
+} as const satisfies Partial<Record<keyof Env, string>>;
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -193,8 +245,16 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const env = parsed.data;
-  if (env.NODE_ENV === 'production' && env.AUTH_TOKEN_SECRET === 'local-dev-token-secret-change-me') {
-    throw new ConfigError('Invalid configuration:\n  AUTH_TOKEN_SECRET: must be set in production');
+  if (env.NODE_ENV === 'production') {
+    const defaulted = (Object.keys(localSecrets) as (keyof typeof localSecrets)[]).filter(
+      (key) => env[key] === localSecrets[key],
+    );
+    if (defaulted.length > 0) {
+      const lines = defaulted.map(
+        (key) => `  ${key}: must be set in production (the local default is public)`,
+      );
+      throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+    }
   }
   if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
     throw new ConfigError(

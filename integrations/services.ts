@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type Stripe from 'stripe';
 import type { Env } from '../config/env';
+import { createLogger, type Logger } from '../observability/logger';
 import { createCarrier } from './carriers';
 import type { CarrierAdapter } from './carriers/carrier';
 import { collections, ensureIndexes, type Collections } from './collections';
@@ -25,10 +26,13 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export async function connectServices(env: Env): Promise<Services> {
+export async function connectServices(
+  env: Env,
+  logger: Logger = createLogger({ level: env.LOG_LEVEL, name: 'marketplace' }),
+): Promise<Services> {
   const database = await connectDatabase(env);
   await ensureIndexes(database.db);
-  const redis = connectRedis(env);
+  const redis = connectRedis(env, logger);
   const search = connectSearch(env);
   const temporal = await connectTemporalClient(env);
   return {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Connection, Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Env } from '../config/env';
+import { clientTracingInterceptors } from '../observability/temporal-tracing';
 
 // One place decides how we reach Temporal, so the dev server, a self-hosted cluster (mTLS) and Temporal
 // Cloud (API key) differ only in environment variables.
@@ -26,7 +27,12 @@ async function connectionOptions(env: Env) {
 
 export async function connectTemporalClient(env: Env): Promise<Client> {
   const connection = await Connection.connect(await connectionOptions(env));
-  return new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  // With tracing on, a workflow started from a request continues that request's trace.
+  return new Client({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    interceptors: { workflow: clientTracingInterceptors() },
+  });
 }
 
 export async function connectTemporalWorker(env: Env): Promise<NativeConnection> {

@@ -150,7 +150,7 @@ export class CatalogIndexer {
   }
 
   /** Runs until the signal aborts; failures (OpenSearch or the database down) are retried, losing nothing. */
-  async run(signal: AbortSignal, log: (message: string) => void = console.error): Promise<void> {
+  async run(signal: AbortSignal, log: (message: string) => void): Promise<void> {
     while (!signal.aborted) {
       try {
         const work = await this.tick();
@@ -162,6 +162,12 @@ export class CatalogIndexer {
       }
     }
     for (const waiter of this.rebuildState?.waiters ?? []) waiter.reject(new Error('indexer stopped'));
+  }
+
+  /** Change notices waiting for this indexer, per stream (what /metrics reports as the outbox backlog). */
+  async backlog(): Promise<{ catalog: number; stock: number }> {
+    const [catalog, stock] = await Promise.all([this.catalogChanges.backlog(), this.stockChanges.backlog()]);
+    return { catalog, stock };
   }
 
   /** Builds a fresh index from the database while the loop keeps it current, then swaps the alias. */

@@ -1,5 +1,12 @@
+// First: tracing must patch http, express, mongodb and ioredis before anything loads them.
+import '../observability/tracing-bootstrap';
 import { loadEnv } from '../config/env';
 import { connectServices } from '../integrations/services';
+import { createLogger } from '../observability/logger';
+import { collectProcessMetrics } from '../observability/metrics-registry';
+import { serveMetrics } from '../observability/metrics-server';
+import { exitWithStartupError } from '../observability/startup-error';
+import { sampleIndexMetrics } from './index-metrics';
 import { CatalogIndexer } from './catalog-indexer';
 import type { ensureProductIndex } from './product-index';
 import { aliasHasCurrentMapping, aliasedIndices } from './product-index';
@@ -8,24 +15,33 @@ import { aliasHasCurrentMapping, aliasedIndices } from './product-index';
 // downtime; an index built with an older mapping is rebuilt the same way on start.
 async function main() {
   const env = loadEnv();
-  const services = await connectServices(env);
+  const logger = createLogger({ level: env.LOG_LEVEL, name: 'search-indexer' });
+  const services = await connectServices(env, logger);
   const prefix = env.OPENSEARCH_INDEX_PREFIX;
   const indexer = new CatalogIndexer({ ...services, prefix, replicas: env.OPENSEARCH_INDEX_REPLICAS });
   const controller = new AbortController();
   process.once('SIGTERM', () => controller.abort());
   process.once('SIGINT', () => controller.abort());
-  console.log(`search-indexer keeping ${env.OPENSEARCH_URL} (${prefix}) in step with the catalog`);
+  const metrics = await serveMetrics(env.INDEXER_METRICS_PORT, logger);
+  if (metrics) collectProcessMetrics('search-indexer');
+  logger.info(
+    { opensearch: env.OPENSEARCH_URL, prefix, metricsPort: metrics?.port },
+    `search-indexer keeping ${env.OPENSEARCH_URL} (${prefix}) in step with the catalog`,
+  );
 
-  const running = indexer.run(controller.signal);
+  const stopSampling = sampleIndexMetrics(indexer);
+  const running = indexer.run(controller.signal, (message) => logger.warn(message));
   void needsRebuild(services.search, prefix).then(
     async (rebuild) => {
       if (!rebuild) return;
       const index = await indexer.rebuild();
-      console.log(`search-indexer: rebuilt into ${index} and swapped the alias`);
+      logger.info({ index }, `search-indexer: rebuilt into ${index} and swapped the alias`);
     },
-    (error: unknown) => console.error('search-indexer: could not check the mapping', error),
+    (error: unknown) => logger.error({ err: error }, 'search-indexer: could not check the mapping'),
   );
   await running;
+  stopSampling();
+  await metrics?.close();
   await services.close();
 }
 
@@ -35,7 +51,4 @@ async function needsRebuild(search: Parameters<typeof ensureProductIndex>[0], pr
   return !(await aliasHasCurrentMapping(search, prefix));
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitWithStartupError('search-indexer', error));

@@ -96,6 +96,18 @@ export class ChangeStreamReader {
     return { ids: entries.map(([id]) => id), keys: [...keys] };
   }
 
+  /** Notices written but not yet acknowledged by this indexer: never read (lag) plus read and unfinished. */
+  async backlog(): Promise<number> {
+    const groups = (await this.redis.xinfo('GROUPS', this.stream)) as unknown[][];
+    for (const fields of groups) {
+      const info = new Map<string, unknown>();
+      for (let i = 0; i + 1 < fields.length; i += 2) info.set(String(fields[i]), fields[i + 1]);
+      if (info.get('name') !== this.group) continue;
+      return Number(info.get('lag') ?? 0) + Number(info.get('pending') ?? 0);
+    }
+    return 0;
+  }
+
   async acknowledge(ids: string[]): Promise<void> {
     if (ids.length > 0) await this.redis.xack(this.stream, this.group, ...ids);
   }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { decoyHash, hashPassword, verifyPassword } from '../api/auth/passwords';
-import { issueToken, verifyToken } from '../api/auth/tokens';
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { issueToken, tokenKeys, tokenKeysOf, verifyToken, type TokenKeys } from '../api/auth/tokens';
 import type { Services } from '../integrations/services';
 import { call } from './support/http';
 import { connectTestServices, eventually, startApi, uniqueId, type RunningApi } from './support/services';
@@ -76,7 +77,7 @@ describe('accounts and sign-in through the API', () => {
     assert.equal(signedIn.status, 200, JSON.stringify(signedIn.body));
     assert.equal(signedIn.body.userId, registered.body.userId);
     assert.equal(signedIn.body.sellerId, registered.body.sellerId);
-    assert.deepEqual(verifyToken(signedIn.body.token, services.env.AUTH_TOKEN_SECRET), {
+    assert.deepEqual(await verifyToken(signedIn.body.token, tokenKeysOf(services.env)), {
       userId: registered.body.userId,
       role: 'seller',
       sellerId: registered.body.sellerId,
@@ -130,10 +131,16 @@ describe('accounts and sign-in through the API', () => {
 
   test('expired, forged and malformed tokens are 401, never a guest', async () => {
     const registered = await register({ email: newEmail(), password, role: 'buyer', name: 'Tok' });
-    const secret = services.env.AUTH_TOKEN_SECRET;
+    const keys = tokenKeysOf(services.env);
     const principal = { userId: registered.body.userId, role: 'buyer' as const };
-    const expired = issueToken(principal, secret, 60, Date.now() - 2 * 3600_000);
-    const otherSecret = issueToken(principal, 'not-the-secret-at-all', 3600);
+    const expired = await issueToken(principal, keys, 60, Date.now() - 2 * 3600_000);
+    const otherSecret = await issueToken(
+      principal,
+      tokenKeys({ ...keys, secret: 'not-the-secret-at-all', clockToleranceSeconds: 0 }),
+      3600,
+    );
+    const otherAudience = await issueToken(principal, { ...keys, audience: 'another-api' }, 3600);
+    const otherIssuer = await issueToken(principal, { ...keys, issuer: 'someone-else' }, 3600);
     const [head, payload, signature] = registered.body.token.split('.');
     const asOps = Buffer.from(
       JSON.stringify({ ...JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()), role: 'ops' }),
@@ -141,7 +148,24 @@ describe('accounts and sign-in through the API', () => {
     const elevated = `${head}.${asOps}.${signature}`;
     const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
 
-    for (const [what, token] of Object.entries({ expired, otherSecret, elevated, none, junk: 'a.b.c' })) {
+    const unsecured = new UnsecuredJWT({ role: 'ops' })
+      .setSubject(principal.userId)
+      .setIssuer(keys.issuer)
+      .setAudience(keys.audience)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .encode();
+    const tokens = {
+      expired,
+      otherSecret,
+      otherAudience,
+      otherIssuer,
+      elevated,
+      none,
+      unsecured,
+      junk: 'a.b.c',
+    };
+    for (const [what, token] of Object.entries(tokens)) {
       const res = await probe(token);
       assert.equal(res.status, 401, what);
       assert.equal(res.body.type, problem('invalid-token'), what);
@@ -236,5 +260,90 @@ describe('accounts and sign-in through the API', () => {
     } finally {
       await strict.stop();
     }
+  });
+});
+
+describe('bearer token rules (jose, HS256)', () => {
+  const settings = { issuer: 'marketplace', audience: 'marketplace-api', clockToleranceSeconds: 30 };
+  const oldSecret = 'the-old-secret-of-the-marketplace';
+  const newSecret = 'the-new-secret-of-the-marketplace';
+  const buyer = { userId: 'usr_tokenrules', role: 'buyer' as const };
+  const seller = { userId: 'usr_tokenseller', role: 'seller' as const, sellerId: 'sel_tokenseller' };
+  const before = tokenKeys({ ...settings, secret: oldSecret });
+  const during = tokenKeys({ ...settings, secret: newSecret, previousSecret: oldSecret });
+  const after = tokenKeys({ ...settings, secret: newSecret });
+  const decodedHeader = (token: string) =>
+    JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()) as Record<string, unknown>;
+  const decodedClaims = (token: string) =>
+    JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+
+  test('a token names its key, issuer, audience and expiry, and carries the principal back', async () => {
+    const token = await issueToken(seller, before, 3600);
+    assert.deepEqual(decodedHeader(token), { alg: 'HS256', typ: 'JWT', kid: before.current.kid });
+    const claims = decodedClaims(token);
+    assert.equal(claims.iss, 'marketplace');
+    assert.equal(claims.aud, 'marketplace-api');
+    assert.equal(claims.sub, seller.userId);
+    assert.equal(Number(claims.exp) - Number(claims.iat), 3600);
+    assert.deepEqual(await verifyToken(token, before), seller);
+  });
+
+  test('expired is refused, past the clock tolerance and not within it', async () => {
+    const now = Date.now();
+    const token = await issueToken(buyer, before, 60, now);
+    assert.deepEqual(await verifyToken(token, before, now + 60_000 + 10_000), buyer, '10 s late: tolerated');
+    assert.equal(await verifyToken(token, before, now + 60_000 + 31_000), undefined, '31 s late: expired');
+    const strict: TokenKeys = { ...before, clockToleranceSeconds: 0 };
+    assert.equal(await verifyToken(token, strict, now + 61_000), undefined);
+    // Issued in the future beyond the tolerance (a skewed or forged clock) is refused too.
+    const early = await issueToken(buyer, before, 3600, now + 120_000);
+    assert.equal(await verifyToken(early, before, now), undefined);
+  });
+
+  test('a wrong audience or issuer is refused', async () => {
+    const forAnotherApi = await issueToken(buyer, { ...before, audience: 'payments-api' }, 3600);
+    const fromAnotherIssuer = await issueToken(buyer, { ...before, issuer: 'not-us' }, 3600);
+    assert.equal(await verifyToken(forAnotherApi, before), undefined);
+    assert.equal(await verifyToken(fromAnotherIssuer, before), undefined);
+  });
+
+  test('rotation: the new key signs, the old key is still accepted as the second key, then retired', async () => {
+    const oldToken = await issueToken(buyer, before, 3600);
+    const newToken = await issueToken(buyer, during, 3600);
+    assert.equal(decodedHeader(newToken).kid, after.current.kid, 'the new key signs');
+    assert.notEqual(before.current.kid, after.current.kid);
+    assert.deepEqual(await verifyToken(oldToken, during), buyer, 'old tokens keep working during rotation');
+    assert.deepEqual(await verifyToken(newToken, during), buyer);
+    assert.equal(await verifyToken(newToken, before), undefined, 'a process on the old key alone refuses it');
+    assert.equal(await verifyToken(oldToken, after), undefined, 'once retired, the old key is refused');
+    assert.deepEqual(await verifyToken(newToken, after), buyer);
+  });
+
+  test('alg none, another algorithm, a missing or unknown key id are refused', async () => {
+    const claims = { role: 'ops' };
+    const unsecured = new UnsecuredJWT(claims)
+      .setSubject('usr_x')
+      .setIssuer(settings.issuer)
+      .setAudience(settings.audience)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .encode();
+    const sign = (header: { alg: string; kid?: string }) =>
+      new SignJWT(claims)
+        .setProtectedHeader(header)
+        .setSubject('usr_x')
+        .setIssuer(settings.issuer)
+        .setAudience(settings.audience)
+        .setIssuedAt()
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode(oldSecret));
+    const hs512 = await sign({ alg: 'HS512', kid: before.current.kid });
+    const noKid = await sign({ alg: 'HS256' });
+    const unknownKid = await sign({ alg: 'HS256', kid: 'not-a-key' });
+    const genuine = await sign({ alg: 'HS256', kid: before.current.kid });
+    for (const [what, token] of Object.entries({ unsecured, hs512, noKid, unknownKid })) {
+      assert.equal(await verifyToken(token, before), undefined, what);
+    }
+    assert.equal((await verifyToken(genuine, before))?.role, 'ops', 'the same claims, signed right, pass');
   });
 });

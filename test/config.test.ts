@@ -53,3 +53,51 @@ test('forwarding headers are trusted only from the proxies TRUST_PROXY names', (
   );
   assert.throws(() => loadEnv({ TRUST_PROXY: '10.0.0.0/33' }), /TRUST_PROXY/);
 });
+
+test('production refuses every local default secret, naming each; set ones start', () => {
+  const secrets = {
+    AUTH_TOKEN_SECRET: 'a-real-production-token-secret',
+    OPS_PASSWORD: 'a-real-ops-password',
+    STRIPE_WEBHOOK_SECRET: 'whsec_real',
+    CARRIER_WEBHOOK_SECRET: 'carrier-real',
+  };
+  assert.throws(
+    () => loadEnv({ NODE_ENV: 'production' }),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      for (const key of Object.keys(secrets)) {
+        assert.match(error.message, new RegExp(`${key}: must be set in production`));
+      }
+      return true;
+    },
+  );
+  for (const key of Object.keys(secrets)) {
+    const { [key as keyof typeof secrets]: _left, ...others } = secrets;
+    assert.throws(
+      () => loadEnv({ NODE_ENV: 'production', ...others }),
+      (error: unknown) =>
+        error instanceof ConfigError && error.message.includes(key) && !/OPS_EMAIL/.test(error.message),
+      key,
+    );
+  }
+  assert.equal(loadEnv({ NODE_ENV: 'production', ...secrets }).AUTH_TOKEN_SECRET, secrets.AUTH_TOKEN_SECRET);
+  // The same defaults are fine anywhere else: the local stack runs on them.
+  assert.equal(loadEnv({ NODE_ENV: 'development' }).OPS_PASSWORD, 'ops-password');
+  assert.throws(
+    () => loadEnv({ AUTH_TOKEN_PREVIOUS_SECRET: 'short' }),
+    /AUTH_TOKEN_PREVIOUS_SECRET: must be at least 16/,
+  );
+});
+
+test('CORS origins are an allow-list of exact origins', () => {
+  assert.deepEqual(loadEnv({}).CORS_ORIGINS, []);
+  assert.deepEqual(loadEnv({ CORS_ORIGINS: 'https://shop.example, http://localhost:5173' }).CORS_ORIGINS, [
+    'https://shop.example',
+    'http://localhost:5173',
+  ]);
+  assert.throws(
+    () => loadEnv({ CORS_ORIGINS: 'https://shop.example/path' }),
+    /CORS_ORIGINS: .* is not an origin/,
+  );
+  assert.throws(() => loadEnv({ CORS_ORIGINS: '*' }), /CORS_ORIGINS/);
+});

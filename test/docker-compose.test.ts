@@ -606,3 +606,187 @@ void test('the Temporal search attributes registered in compose are exactly the 
     if (declared.length > 0) assert.deepEqual(declared.sort(), expectedAttributeLines());
   }
 });
+
+// --- Observability in compose: every app process scraped, a dashboard over every metric, traces collected.
+
+/** The metric names the app defines (business counters and HTTP metrics), read from their source. */
+function definedMetricNames(): string[] {
+  const sources = ['observability/business-metrics.ts', 'observability/http-metrics.ts'].map(readRepoFile);
+  return sources.flatMap((text) => [...text.matchAll(/name: '(\w+)'/g)].map((match) => match[1] ?? ''));
+}
+
+interface ObservabilityFiles {
+  prometheus: Mapping;
+  dashboard: Mapping;
+  datasources: Mapping;
+}
+
+function readObservabilityFiles(): ObservabilityFiles {
+  const prometheus: unknown = parse(readRepoFile('deploy/prometheus.yml'));
+  const dashboard: unknown = JSON.parse(readRepoFile('deploy/grafana/dashboards/marketplace.json'));
+  const datasources: unknown = parse(readRepoFile('deploy/grafana/provisioning/datasources/marketplace.yml'));
+  assert.ok(isMapping(prometheus) && isMapping(dashboard) && isMapping(datasources));
+  return { prometheus, dashboard, datasources };
+}
+
+function scrapeTargets(prometheus: Mapping): string[] {
+  const jobs = Array.isArray(prometheus.scrape_configs) ? prometheus.scrape_configs : [];
+  return jobs.flatMap((job) => {
+    if (!isMapping(job) || !Array.isArray(job.static_configs)) return [];
+    return job.static_configs.flatMap((config) =>
+      isMapping(config) && Array.isArray(config.targets) ? config.targets.map((t) => asString(t) ?? '') : [],
+    );
+  });
+}
+
+function dashboardExpressions(dashboard: Mapping): string[] {
+  const panels = Array.isArray(dashboard.panels) ? dashboard.panels : [];
+  return panels.flatMap((panel) =>
+    isMapping(panel) && Array.isArray(panel.targets)
+      ? panel.targets.map((target) => (isMapping(target) ? (asString(target.expr) ?? '') : ''))
+      : [],
+  );
+}
+
+function observabilityProblems(doc: Mapping, files: ObservabilityFiles): string[] {
+  const problems: string[] = [];
+  const problem = (message: string) => problems.push(message);
+  const services = servicesOf(doc);
+
+  // Prometheus scrapes each app process on the port that process serves its metrics on.
+  const prometheus = servicesWithImage(doc, 'prom/prometheus')[0];
+  if (prometheus === undefined) problem('no Prometheus service (prom/prometheus)');
+  const targets = scrapeTargets(files.prometheus);
+  const metricsPortOf: Record<string, string> = {
+    api: 'PORT',
+    worker: 'WORKER_METRICS_PORT',
+    'search-indexer': 'INDEXER_METRICS_PORT',
+  };
+  for (const [name, variable] of Object.entries(metricsPortOf)) {
+    const app = serviceOf(doc, name);
+    if (app === undefined) continue;
+    const port = withDefaults(environmentOf(app).get(variable) ?? '');
+    if (!/^[1-9]\d*$/.test(port))
+      problem(`${name}: ${variable} is not a port, so its metrics are not served`);
+    else if (!targets.includes(`${name}:${port}`)) problem(`Prometheus does not scrape ${name}:${port}`);
+  }
+  if (prometheus !== undefined) {
+    const mounts = Array.isArray(services[prometheus] && (services[prometheus] as Mapping).volumes)
+      ? ((services[prometheus] as Mapping).volumes as unknown[]).map((v) => asString(v) ?? '')
+      : [];
+    if (!mounts.some((m) => m.startsWith('./deploy/prometheus.yml:'))) {
+      problem('Prometheus does not mount deploy/prometheus.yml');
+    }
+  }
+
+  // Grafana provisions the Prometheus data source and the dashboard, which charts every defined metric.
+  const grafana = servicesWithImage(doc, 'grafana/grafana')[0];
+  if (grafana === undefined) problem('no Grafana service (grafana/grafana)');
+  else {
+    const mounts = ((services[grafana] as Mapping).volumes as unknown[] | undefined)?.map(
+      (v) => asString(v) ?? '',
+    );
+    for (const source of ['./deploy/grafana/provisioning:', './deploy/grafana/dashboards:']) {
+      if (!mounts?.some((m) => m.startsWith(source)))
+        problem(`Grafana does not mount ${source.slice(0, -1)}`);
+    }
+  }
+  const sources: unknown[] = Array.isArray(files.datasources.datasources)
+    ? files.datasources.datasources
+    : [];
+  const promSource = sources.find((s) => isMapping(s) && s.type === 'prometheus');
+  if (!isMapping(promSource) || parseUrl(asString(promSource.url) ?? '')?.hostname !== prometheus) {
+    problem('the Grafana Prometheus data source does not point at the Prometheus service');
+  }
+  const expressions = dashboardExpressions(files.dashboard).join('\n');
+  for (const metric of definedMetricNames()) {
+    if (!expressions.includes(metric)) problem(`the dashboard does not chart ${metric}`);
+  }
+  if (!/\btemporal_\w+/.test(expressions)) problem('the dashboard charts no Temporal SDK metric');
+
+  // Traces: every app process exports OTLP to a service that receives it.
+  for (const name of Object.keys(metricsPortOf)) {
+    const app = serviceOf(doc, name);
+    if (app === undefined) continue;
+    const endpoint = parseUrl(environmentOf(app).get('OTEL_EXPORTER_OTLP_ENDPOINT') ?? '');
+    if (endpoint === undefined) problem(`${name} exports no traces (OTEL_EXPORTER_OTLP_ENDPOINT)`);
+    else if (serviceOf(doc, endpoint.hostname) === undefined) {
+      problem(`${name} sends traces to ${endpoint.hostname}, which is not a compose service`);
+    }
+  }
+
+  // Production refuses the repository's local secrets, so compose must demand real ones.
+  for (const name of Object.keys(metricsPortOf)) {
+    const app = serviceOf(doc, name);
+    if (app === undefined) continue;
+    const env = environmentOf(app);
+    for (const key of [
+      'AUTH_TOKEN_SECRET',
+      'OPS_PASSWORD',
+      'STRIPE_WEBHOOK_SECRET',
+      'CARRIER_WEBHOOK_SECRET',
+    ]) {
+      if (!new RegExp(`^\\$\\{${key}:\\?`).test(env.get(key) ?? '')) {
+        problem(`${name}: ${key} must be required from .env (\${${key}:?...}), never defaulted`);
+      }
+    }
+  }
+  return problems;
+}
+
+void test('compose scrapes every app process, provisions a dashboard over every metric and collects traces', () => {
+  assert.deepEqual(observabilityProblems(loadCompose(), readObservabilityFiles()), []);
+});
+
+void test('the observability checks fail when a piece is missing', () => {
+  const doc = loadCompose();
+  const files = readObservabilityFiles();
+  const broken: Array<[string, (copy: Mapping, files: ObservabilityFiles) => void, RegExp]> = [
+    [
+      'worker target dropped',
+      (_copy, f) => {
+        f.prometheus.scrape_configs = (f.prometheus.scrape_configs as Mapping[]).filter(
+          (j) => j.job_name !== 'worker',
+        );
+      },
+      /does not scrape worker:9464/,
+    ],
+    [
+      'a counter missing from the dashboard',
+      (_copy, f) => {
+        f.dashboard.panels = (f.dashboard.panels as Mapping[]).filter(
+          (p) => !JSON.stringify(p).includes('marketplace_payouts_total'),
+        );
+      },
+      /does not chart marketplace_payouts_total/,
+    ],
+    [
+      'traces sent nowhere',
+      (copy) => {
+        const env = service(copy, 'api').environment;
+        assert.ok(isMapping(env));
+        env.OTEL_EXPORTER_OTLP_ENDPOINT = 'http://collector:4318';
+      },
+      /api sends traces to collector/,
+    ],
+    [
+      'a webhook secret defaulted',
+      (copy) => {
+        const env = service(copy, 'worker').environment;
+        assert.ok(isMapping(env));
+        env.CARRIER_WEBHOOK_SECRET = '${CARRIER_WEBHOOK_SECRET:-carrier_local_secret}';
+      },
+      /worker: CARRIER_WEBHOOK_SECRET must be required/,
+    ],
+  ];
+  for (const [what, change, expected] of broken) {
+    const copy = structuredClone(doc);
+    const filesCopy = structuredClone(files);
+    change(copy, filesCopy);
+    const problems = observabilityProblems(copy, filesCopy);
+    assert.ok(
+      problems.some((message) => expected.test(message)),
+      `${what}: expected a problem matching ${String(expected)}, got ${JSON.stringify(problems)}`,
+    );
+  }
+});

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createActivities } from '../activities';
 import { ledgerBalances } from '../activities/stock-ledger';
-import { issueToken } from '../api/auth/tokens';
+import { issueToken, tokenKeysOf } from '../api/auth/tokens';
 import { runFlashSaleRace } from '../bench/flash-sale-race';
 import { admissionsDue, ticketView } from '../domain/flash-sale';
 import { FlashSaleQueue } from '../integrations/flash-sale-queue';
@@ -148,7 +148,7 @@ describe('flash sales through the API', () => {
     services = await connectTestServices();
     worker = await startWorker(services);
     api = await startApi(services);
-    const token = issueToken({ userId: 'usr_testops', role: 'ops' }, services.env.AUTH_TOKEN_SECRET, 3600);
+    const token = await issueToken({ userId: 'usr_testops', role: 'ops' }, tokenKeysOf(services.env), 3600);
     ops = { authorization: `Bearer ${token}` };
   });
 
@@ -266,17 +266,20 @@ describe('flash sales through the API', () => {
     assert.ok(Number(throttled[0]?.headers.get('retry-after')) >= 1);
 
     // Many accounts from one address (a bot farm) cannot take many places in line either.
-    const farm = Array.from({ length: 25 }, (_, i) => {
-      const token = issueToken({ userId: `usr_bot${i}`, role: 'buyer' }, services.env.AUTH_TOKEN_SECRET, 600);
-      const bot: Account = {
-        token,
-        userId: `usr_bot${i}`,
-        email: `bot${i}@example.test`,
-        password: '',
-        auth: { authorization: `Bearer ${token}` },
-      };
-      return bot;
-    });
+    const keys = tokenKeysOf(services.env);
+    const farm = await Promise.all(
+      Array.from({ length: 25 }, async (_, i) => {
+        const token = await issueToken({ userId: `usr_bot${i}`, role: 'buyer' }, keys, 600);
+        const bot: Account = {
+          token,
+          userId: `usr_bot${i}`,
+          email: `bot${i}@example.test`,
+          password: '',
+          auth: { authorization: `Bearer ${token}` },
+        };
+        return bot;
+      }),
+    );
     const botJoins = [];
     for (const bot of farm) botJoins.push(await join(sku, bot, 1, '10.66.66.66'));
     assert.ok(botJoins.some((j) => j.status === 429));

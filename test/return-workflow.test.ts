@@ -13,7 +13,7 @@ import {
   returnWorkflowId,
 } from '../workflows/return-definitions';
 import { testShipTo } from './support/addresses';
-import { uniqueId } from './support/services';
+import { eventually, uniqueId } from './support/services';
 import { startTimeSkippingWorker, type TimeSkippingWorker } from './support/time-skipping';
 
 type Activities = Pick<
@@ -171,5 +171,41 @@ describe('the return workflow over days, on the time-skipping test server', () =
       'refund_pending',
       'refunded',
     ]);
+  });
+
+  test('the Temporal UI says what a return waits for, who acts and until when, and names its timers', async () => {
+    const { handle } = await startReturn();
+    const currentDetails = async () =>
+      (await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata')).currentDetails ?? '';
+    const startedAt = Date.parse((await handle.describe()).startTime.toISOString());
+    let details = await currentDetails();
+    assert.match(details, /\*\*Waiting for:\*\* the seller to approve or reject the return/);
+    assert.match(details, /\*\*Who acts:\*\* seller sel_kettles/);
+    const until = /\*\*Until:\*\* (\d{4}-\d\d-\d\d \d\d:\d\d) UTC/.exec(details)?.[1];
+    assert.ok(until, details);
+    const untilMs = Date.parse(`${until.replace(' ', 'T')}:00Z`);
+    assert.ok(Math.abs(untilMs - (startedAt + 3 * day * 1000)) <= 60_000, `3 days after the start: ${until}`);
+    assert.match(details, /\*\*Then:\*\* escalated to ops/);
+
+    await env.sleep('4 days');
+    assert.match(await currentDetails(), /\*\*Waiting for:\*\* a decision by ops/);
+    await handle.executeUpdate(opsReturnDecisionUpdate, { args: [{ decision: 'approve', reason: 'ok' }] });
+    // The label is bought right after the decision; the details move on once it is.
+    details = await eventually(async () => {
+      const now = await currentDetails();
+      return now.includes('send the parcel back') ? now : undefined;
+    });
+    assert.match(details, /\*\*Waiting for:\*\* the buyer to send the parcel back/);
+    assert.match(details, /SBXRETURN/);
+
+    const history = await handle.fetchHistory();
+    const timerSummaries = (history.events ?? [])
+      .filter((event) => event.timerStartedEventAttributes)
+      .map((event) => event.userMetadata?.summary?.data);
+    assert.ok(timerSummaries.length >= 2, 'the decision and ship-back timers');
+    assert.ok(
+      timerSummaries.every((summary) => summary && summary.length > 0),
+      'every timer is named',
+    );
   });
 });

@@ -2,6 +2,7 @@ import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Services } from '../integrations/services';
 import { connectTemporalWorker } from '../integrations/temporal';
+import { workerInterceptors, workerSinks } from '../observability/worker-interceptors';
 
 export interface MarketplaceWorker {
   worker: Worker;
@@ -18,6 +19,8 @@ export async function createMarketplaceWorker(services: Services): Promise<Marke
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
     activities: createActivities(services),
+    interceptors: workerInterceptors(),
+    sinks: workerSinks(),
   });
   return { worker, connection };
 }

@@ -18,6 +18,7 @@ export async function ensureSchedules(client: Client, taskQueue: string): Promis
         workflowType: 'stockReconciliationWorkflow',
         workflowId: 'stock-reconciliation',
         taskQueue,
+        staticSummary: 'Stock reconciliation: Redis counters against the stock ledger',
       },
       memo: { purpose: 'Rebuild Redis stock counters from the stock ledger and report drift' },
     });
@@ -34,6 +35,7 @@ export async function ensureSchedules(client: Client, taskQueue: string): Promis
         workflowType: 'boughtTogetherWorkflow',
         workflowId: 'bought-together',
         taskQueue,
+        staticSummary: 'Bought together: recommendations from confirmed orders',
       },
       memo: { purpose: 'Recompute "bought together" recommendations from confirmed orders' },
     });

@@ -1,5 +1,7 @@
 import { condition, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { MarketplaceActivities } from '../activities';
+import { formatMoney } from './ops-wording';
+import { showReturnProgress } from './return-ops-view';
 import type { Money } from '../domain/money';
 import { type Units, returnRefund } from '../domain/return-refund';
 import { type ReturnStatus, parcelAdvance } from '../domain/return-status';
@@ -55,6 +57,7 @@ export async function returnWorkflow(input: ReturnInput): Promise<ReturnState> {
   const moveTo = async (status: ReturnStatus, changes: Partial<ReturnState> = {}) => {
     Object.assign(state, changes, { status });
     upsertSearchAttributes([{ key: MarketplaceStatus, value: status }]);
+    showReturnProgress(state, input);
     const { lines, refund, refundId, trackingNumber, carrier, labelUrl, decidedBy, decisionNote } = state;
     await act.setReturnStatus({
       returnId: input.returnId,
@@ -140,6 +143,7 @@ export async function returnWorkflow(input: ReturnInput): Promise<ReturnState> {
     parcelEvents.push(status);
   });
 
+  showReturnProgress(state, input);
   await act.recordReturn({
     returnId: input.returnId,
     orderId: input.orderId,
@@ -157,7 +161,11 @@ export async function returnWorkflow(input: ReturnInput): Promise<ReturnState> {
   });
 
   // 1. The seller decides in time, or ops takes over.
-  if (!(await condition(() => !!decision, input.sellerDecisionSeconds * 1000))) {
+  if (
+    !(await condition(() => !!decision, input.sellerDecisionSeconds * 1000, {
+      summary: "seller's decision deadline",
+    }))
+  ) {
     await moveTo('escalated', { escalatedStep: 'decision' });
     await notifyReturn(state, 'seller', 'return-escalated', { returnId: input.returnId, step: 'decision' });
     await condition(() => !!decision);
@@ -175,16 +183,18 @@ export async function returnWorkflow(input: ReturnInput): Promise<ReturnState> {
   await moveTo('approved', { ...decisionFields, dueBy: undefined, escalatedStep: undefined });
 
   // 2. A prepaid label from the buyer's address back to the seller.
-  const label = await act.buyShippingLabel({
-    shipmentId: `return-${input.returnId}`,
-    orderId: input.orderId,
-    sellerId: input.sellerId,
-    from: input.pickupFrom,
-    to: input.returnTo,
-    kind: 'return',
-    returnId: input.returnId,
-    weightGrams: returnParcelGrams,
-  });
+  const label = await act.buyShippingLabel.executeWithOptions({ summary: 'prepaid return label' }, [
+    {
+      shipmentId: `return-${input.returnId}`,
+      orderId: input.orderId,
+      sellerId: input.sellerId,
+      from: input.pickupFrom,
+      to: input.returnTo,
+      kind: 'return',
+      returnId: input.returnId,
+      weightGrams: returnParcelGrams,
+    },
+  ]);
   await moveTo('label_created', {
     trackingNumber: label.trackingNumber,
     carrier: label.carrier,
@@ -198,7 +208,7 @@ export async function returnWorkflow(input: ReturnInput): Promise<ReturnState> {
 
   // 3. The parcel travels; what is not sent back in time closes the return.
   const onItsWay = () => parcelEvents.some((event) => parcelAdvance('label_created', event));
-  if (!(await condition(onItsWay, input.shipBackSeconds * 1000))) {
+  if (!(await condition(onItsWay, input.shipBackSeconds * 1000, { summary: 'ship-back deadline' }))) {
     await moveTo('closed', { closeReason: 'the items were not sent back in time' });
     await notifyReturn(state, 'buyer', 'return-closed', {
       returnId: input.returnId,
@@ -221,7 +231,9 @@ export async function returnWorkflow(input: ReturnInput): Promise<ReturnState> {
     returnId: input.returnId,
     orderId: input.orderId,
   });
-  if (!(await condition(() => !!inspection, input.inspectionSeconds * 1000))) {
+  if (
+    !(await condition(() => !!inspection, input.inspectionSeconds * 1000, { summary: 'inspection deadline' }))
+  ) {
     await moveTo('escalated', { escalatedStep: 'inspection' });
     await notifyReturn(
       state,
@@ -283,12 +295,17 @@ async function refundAccepted(input: ReturnInput, accepted: Units, state: Return
   });
   const refund = returnRefund(basis.pricing, accepted, basis.earlier);
   if (refund.amount > 0) {
-    const done = await act.refundPayment({
-      paymentIntentId: basis.paymentIntentId,
-      amount: refund,
-      idempotencyKey: `return-${input.returnId}-refund`,
-      metadata: { returnId: input.returnId, orderId: input.orderId, sellerId: input.sellerId },
-    });
+    const done = await act.refundPayment.executeWithOptions(
+      { summary: `refund ${formatMoney(refund)} to the buyer` },
+      [
+        {
+          paymentIntentId: basis.paymentIntentId,
+          amount: refund,
+          idempotencyKey: `return-${input.returnId}-refund`,
+          metadata: { returnId: input.returnId, orderId: input.orderId, sellerId: input.sellerId },
+        },
+      ],
+    );
     state.refundId = done.refundId;
   }
   return refund;

@@ -34,6 +34,7 @@ import {
 } from './seller-onboarding-definitions';
 import { MarketplaceStatus, SellerId } from './search-attributes';
 import { canBePaid } from '../domain/seller-standing';
+import { showOnboardingWait } from './seller-onboarding-ops-view';
 
 const act = proxyActivities<MarketplaceActivities>({
   startToCloseTimeout: '30 seconds',
@@ -270,6 +271,7 @@ export async function sellerOnboardingWorkflow(
     const wakeAt =
       deadline?.atMs ?? (state.closedAtMs === undefined ? undefined : state.closedAtMs + closedRetentionMs);
     const waitMs = wakeAt === undefined ? undefined : wakeAt - Date.now();
+    showOnboardingWait(state, deadline, wakeAt);
     let woke: boolean;
     if (waitMs === undefined) {
       await condition(hasWork);

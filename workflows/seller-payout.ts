@@ -15,6 +15,8 @@ import {
   payoutWorkflowId,
   transferRefusedType,
 } from './payout-definitions';
+import { showOutcome, showStep } from './ops-view';
+import { formatMoney } from './ops-wording';
 import { MarketplaceStatus, PayoutPeriod, SellerId } from './search-attributes';
 
 const act = proxyActivities<MarketplaceActivities>({
@@ -47,24 +49,35 @@ export async function sellerPayoutWorkflow(input: PayoutInput): Promise<PayoutOu
   const finish = (outcome: PayoutOutcome) => {
     Object.assign(state, { status: outcome.status, outcome });
     upsertSearchAttributes([{ key: MarketplaceStatus, value: outcome.status }]);
+    showOutcome(outcome.status, {
+      Amount: formatMoney(outcome.amount),
+      Period: outcome.period,
+      Reason: outcome.reason,
+      Transfer: outcome.transferId,
+    });
     return outcome;
   };
 
   const common = { sellerId: input.sellerId, payoutId, period, asOf: asOf.toISOString() };
+  showStep('summing what has settled', { Seller: input.sellerId, Period: period });
   const plan = await act.planPayout(common);
   if (plan.kind === 'done') return finish(plan.outcome);
   if (plan.kind === 'skip') {
     return finish(await act.recordSkippedPayout({ ...common, reason: plan.reason, amount: plan.amount }));
   }
   state.status = 'transferring';
+  const transfer = `transfer ${formatMoney(plan.amount)} to ${plan.destination}`;
+  showStep(transfer, { 'Sub-orders settled': plan.subOrderIds.length });
   let outcome: PayoutOutcome;
   try {
-    outcome = await act.payOutToSeller({
-      ...common,
-      amount: plan.amount,
-      subOrderIds: plan.subOrderIds,
-      destination: plan.destination,
-    });
+    outcome = await act.payOutToSeller.executeWithOptions({ summary: transfer }, [
+      {
+        ...common,
+        amount: plan.amount,
+        subOrderIds: plan.subOrderIds,
+        destination: plan.destination,
+      },
+    ]);
   } catch (error) {
     // Stripe refused the transfer for good: the run ends failed with the reason and ops are told, rather
     // than the workflow failing (or retrying forever) with nothing recorded. The schedule's next run then

@@ -1,6 +1,6 @@
 import type { RequestHandler, Request } from 'express';
 import { HttpProblem } from '../problem';
-import { verifyToken, type Principal, type Role } from './tokens';
+import { verifyToken, type Principal, type Role, type TokenKeys } from './tokens';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -9,12 +9,12 @@ declare module 'express-serve-static-core' {
 }
 
 /** Reads a bearer token if one is sent; an invalid or expired one is an error, never silently a guest. */
-export function authenticate(secret: string): RequestHandler {
-  return (req, _res, next) => {
+export function authenticate(keys: TokenKeys): RequestHandler {
+  return async (req, _res, next) => {
     const header = req.get('authorization');
     if (!header) return next();
     const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header);
-    const principal = match?.[1] ? verifyToken(match[1], secret) : undefined;
+    const principal = match?.[1] ? await verifyToken(match[1], keys) : undefined;
     if (!principal) {
       throw new HttpProblem(401, 'invalid-token', 'The bearer token is invalid or expired');
     }

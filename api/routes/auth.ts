@@ -5,7 +5,7 @@ import { isDuplicateKeyError } from '../../integrations/collections';
 import type { Services } from '../../integrations/services';
 import { newUserId, normalizeEmail, sellerIdFor } from '../auth/accounts';
 import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords';
-import { issueToken, type Principal } from '../auth/tokens';
+import { issueToken, tokenKeysOf, type Principal } from '../auth/tokens';
 import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';
 import { loginDelay, loginFailed, loginSucceeded } from '../login-throttle';
@@ -47,8 +47,9 @@ export function authRouter(services: Services, registry: OpenAPIRegistry, onLogi
     windowMs: 15 * 60_000,
   };
   router.use('/auth', noStore);
-  const sessionFor = (principal: Principal) => ({
-    token: issueToken(principal, env.AUTH_TOKEN_SECRET, tokenTtlSeconds),
+  const keys = tokenKeysOf(env);
+  const sessionFor = async (principal: Principal) => ({
+    token: await issueToken(principal, keys, tokenTtlSeconds),
     expiresIn: tokenTtlSeconds,
     ...principal,
   });
@@ -95,7 +96,7 @@ export function authRouter(services: Services, registry: OpenAPIRegistry, onLogi
       }
       // Signing up signs in: a guest cart named by the request joins the new account as it would at login.
       for (const hook of onLogin) await hook(principal, req);
-      res.status(201).json(sessionFor(principal));
+      res.status(201).json(await sessionFor(principal));
     },
   );
 
@@ -145,7 +146,7 @@ export function authRouter(services: Services, registry: OpenAPIRegistry, onLogi
         ...(user.sellerId ? { sellerId: user.sellerId } : {}),
       };
       for (const hook of onLogin) await hook(principal, req);
-      res.json(sessionFor(principal));
+      res.json(await sessionFor(principal));
     },
   );
 

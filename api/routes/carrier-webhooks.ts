@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { WebhookPayloadError } from '../../integrations/carriers/carrier';
 import { isDuplicateKeyError } from '../../integrations/collections';
 import type { Services } from '../../integrations/services';
+import { noteWebhookEventType } from '../../observability/webhook-metrics';
 import {
   carrierEventSignal,
   sellerFulfillmentWorkflowId,
@@ -104,6 +105,7 @@ export function carrierWebhooksRouter(services: Services, registry: OpenAPIRegis
         if (error instanceof WebhookPayloadError) throw new HttpProblem(400, 'bad-webhook', error.message);
         throw error;
       }
+      noteWebhookEventType(res, event.status);
       const shipment = await collections.shipments.findOne({
         _id: `${carrier.name}:${event.trackingNumber}`,
       });

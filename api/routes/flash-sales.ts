@@ -14,6 +14,7 @@ import { HttpProblem } from '../problem';
 import { hit, tooMany, type Limit } from '../rate-limit';
 import { skuSchema } from '../schemas';
 import { parseParams, validBody } from '../validation';
+import { detailsOf } from '../../workflows/ops-wording';
 
 // A sale's start is a durable timer in its workflow; a year ahead is plenty and keeps the timer sane.
 const maxLeadMs = 366 * 24 * 3600_000;
@@ -131,6 +132,9 @@ export function flashSalesRouter(services: Services, registry: OpenAPIRegistry):
       args: [{ sku, terms }],
       signal: flashSaleTermsSignal,
       signalArgs: [terms],
+      // Shown in the Temporal UI's list when this call starts the sale (later terms arrive as signals).
+      staticSummary: `Flash sale of ${sku} · ${terms.admitPerSecond}/s admitted · ${terms.perBuyerLimit} per buyer`,
+      staticDetails: detailsOf({ SKU: sku, 'Starts at': terms.startsAt, 'Hold seconds': terms.holdSeconds }),
     });
     const sale = await queue.sale(sku);
     if (!sale) throw noSale();

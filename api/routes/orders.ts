@@ -38,6 +38,8 @@ import { skuSchema } from '../schemas';
 import { parseParams, validBody } from '../validation';
 import { runStep } from '../workflow-steps';
 import { noStore } from '../no-store';
+import { detailsOf, orderSummary } from '../../workflows/ops-wording';
+import { estimateOf } from '../order-estimate';
 
 export const placeOrderBody = z
   .object({
@@ -204,6 +206,25 @@ export function ordersRouter(services: Services, registry: OpenAPIRegistry): Rou
         // A double submit is one order: Temporal itself refuses a second run with this id.
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+        // The Temporal UI's list and page read in the marketplace's words (amounts and sellers follow once
+        // the workflow has priced the order).
+        staticSummary: orderSummary({
+          orderId,
+          customerId,
+          units: lines.reduce((total, line) => total + line.quantity, 0),
+          skus: lines.length,
+          estimate: estimateOf(lines, cartPrices),
+          flashSale: Boolean(body.flashSale),
+        }),
+        staticDetails: detailsOf({
+          Order: orderId,
+          Buyer: customerId,
+          Lines: lines.map((line) => `${line.sku} × ${line.quantity}`).join(', '),
+          'Ship to': `${body.shipTo.city}, ${body.shipTo.country}`,
+          Payment: body.paymentMethodId ? 'card given at checkout' : 'awaiting POST /payments/checkout',
+          Promotion: promotion?.code,
+          'Flash sale': body.flashSale?.sku,
+        }),
         typedSearchAttributes: [
           { key: OrderId, value: orderId },
           { key: CustomerId, value: customerId },

@@ -29,6 +29,7 @@ import { readReturn, returnDocView } from '../return-reads';
 import { requestReturnBody, returnAccepted, returnIdParam, returnView } from '../schemas-return';
 import { parseParams, validBody } from '../validation';
 import { noStore } from '../no-store';
+import { detailsOf, returnSummary } from '../../workflows/ops-wording';
 
 const orderParam = z.object({ id: z.string().regex(orderIdPattern, 'not an order id') });
 
@@ -150,6 +151,22 @@ export function returnsRouter(services: Services, registry: OpenAPIRegistry): Ro
         args: [input],
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+        staticSummary: returnSummary({
+          returnId: input.returnId,
+          orderId: input.orderId,
+          sellerId: input.sellerId,
+          units: input.lines.reduce((total, line) => total + line.quantity, 0),
+          reason: input.reason.code,
+        }),
+        staticDetails: detailsOf({
+          Return: input.returnId,
+          Order: input.orderId,
+          Buyer: input.customerId,
+          Seller: input.sellerId,
+          Lines: input.lines.map((line) => `${line.sku} × ${line.quantity}`).join(', '),
+          Reason: input.reason.text ? `${input.reason.code}: ${input.reason.text}` : input.reason.code,
+          Photos: input.photos.length,
+        }),
         typedSearchAttributes: [
           { key: ReturnId, value: input.returnId },
           { key: OrderId, value: input.orderId },

@@ -25,6 +25,7 @@ import { owns, principalOf, requireRole } from '../auth/principal';
 import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';
 import { parseParams, validBody } from '../validation';
+import { detailsOf, onboardingSummary } from '../../workflows/ops-wording';
 
 const statuses = ['pending_verification', 'active', 'restricted', 'rejected'] as const;
 const approvals = ['pending', 'approved', 'rejected'] as const;
@@ -156,6 +157,13 @@ export function sellersRouter(services: Services, registry: OpenAPIRegistry): Ro
         // A running onboarding is joined; a finished one is never restarted (a closed application stays closed).
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        staticSummary: onboardingSummary(input),
+        staticDetails: detailsOf({
+          Seller: sellerId,
+          Business: input.businessName,
+          Country: input.country,
+          Account: input.userId,
+        }),
         typedSearchAttributes: [
           { key: SellerId, value: sellerId },
           { key: MarketplaceStatus, value: 'pending_verification' },

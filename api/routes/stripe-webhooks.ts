@@ -5,6 +5,7 @@ import type Stripe from 'stripe';
 import { z } from 'zod';
 import { isDuplicateKeyError } from '../../integrations/collections';
 import type { Services } from '../../integrations/services';
+import { noteWebhookEventType } from '../../observability/webhook-metrics';
 import {
   type AccountUpdatedEvent,
   sellerOnboardingWorkflowId,
@@ -96,6 +97,7 @@ export function stripeWebhooksRouter(services: Services, registry: OpenAPIRegist
     } catch {
       throw new HttpProblem(400, 'invalid-signature', 'The Stripe signature does not match the payload');
     }
+    noteWebhookEventType(res, event.type);
     const recordId = `stripe:${event.id}`;
     try {
       await collections.webhookEvents.insertOne({ _id: recordId, type: event.type, receivedAt: new Date() });

@@ -12,6 +12,8 @@ import { createApp, type AppOptions } from '../../api/app';
 import { loadEnv, type Env } from '../../config/env';
 import { connectServices, type Services } from '../../integrations/services';
 import { connectTemporalWorker } from '../../integrations/temporal';
+import { workerInterceptors, workerSinks } from '../../observability/worker-interceptors';
+import { workflowTracingModules } from '../../observability/temporal-tracing';
 
 // Tests run against the real local stack (scripts/stack/up.sh), isolated from the demo data by their own
 // database, Redis db, index prefix and task queue. TEST_REDIS_CLUSTER_NODES (scripts/test-scale.sh sets it
@@ -30,6 +32,8 @@ export function testEnv(overrides: Record<string, string> = {}): Env {
     PORT: '0',
     // The tests stand in for the load balancer: each names its client in X-Forwarded-For from loopback.
     TRUST_PROXY: 'loopback',
+    // Request and activity lines would drown the test report; set LOG_LEVEL to see them.
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     ...overrides,
   });
 }
@@ -38,7 +42,11 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** Bundling workflow code takes seconds; every test file in a process shares one bundle. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    workflowInterceptorModules: workflowTracingModules(),
+    logger: quietLogger,
+  });
   return bundle;
 }
 
@@ -69,6 +77,8 @@ export async function startWorker(
     taskQueue: services.env.TEMPORAL_TASK_QUEUE,
     workflowBundle: await workflowBundle(),
     activities: { ...createActivities({ ...services, ...deps }), ...activityOverrides },
+    interceptors: workerInterceptors(),
+    sinks: workerSinks(),
     ...workerOptions,
   });
   const running = worker.run();
