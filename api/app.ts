@@ -1,4 +1,5 @@
 import cors from 'cors';
+import { z } from 'zod';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { mergeGuestCartOnLogin } from '../cart/guest-cart-merge';
@@ -53,10 +54,22 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   const logger = options.logger ?? createLogger({ level: services.env.LOG_LEVEL, name: 'api' });
   app.use(requestLog(logger));
   if (tracing().enabled) app.use(routeSpans());
+  const registry = createRegistry();
   if (services.env.METRICS_ENABLED) {
     // Before every router, so each request is timed and counted whatever answers it.
     app.use(httpMetrics(), webhookMetrics());
     app.get('/metrics', metricsEndpoint);
+    registry.registerPath({
+      method: 'get',
+      path: '/metrics',
+      summary: 'Prometheus metrics of this API process (block it at the edge in production)',
+      responses: {
+        200: {
+          description: 'Prometheus text exposition format',
+          content: { 'text/plain': { schema: z.string() } },
+        },
+      },
+    });
   }
   // Security headers on every answer (HSTS, nosniff, frame and referrer policy, a deny-all CSP for JSON).
   app.use(helmet());
@@ -69,7 +82,6 @@ export function createApp(services: Services, options: AppOptions = {}): Express
       maxAge: 600,
     }),
   );
-  const registry = createRegistry();
   // Webhooks verify signatures over the raw body, so they are mounted before the JSON parser.
   app.use(carrierWebhooksRouter(services, registry));
   app.use(stripeWebhooksRouter(services, registry));

@@ -18,8 +18,16 @@ function field(value: unknown, key: string): unknown {
 // One place maps what activities did to the business counters, so no activity file carries metric code.
 // Keyed by activity type; each reads the activity's own input and answer.
 const recorders: Record<string, (outcome: Outcome) => void> = {
+  // Orders of the first shape record, then confirm by a status write; the lean order prices and records in
+  // one step and confirms with its sub-orders.
   recordOrder: (o) => {
     if (o.ok) orderEvents.inc({ event: 'placed', reason: '' });
+  },
+  priceAndRecordOrder: (o) => {
+    if (o.ok) orderEvents.inc({ event: 'placed', reason: '' });
+  },
+  confirmOrder: (o) => {
+    if (o.ok) orderEvents.inc({ event: 'confirmed', reason: '' });
   },
   setOrderStatus: (o) => {
     if (!o.ok) return;
@@ -54,6 +62,9 @@ const recorders: Record<string, (outcome: Outcome) => void> = {
   },
   recordSkippedPayout: (o) => {
     if (o.ok) payoutEvents.inc({ outcome: 'skipped' });
+  },
+  recordFailedPayout: (o) => {
+    if (o.ok) payoutEvents.inc({ outcome: 'failed' });
   },
 };
 

@@ -28,6 +28,7 @@ import {
 import { type OrderEvent, notifyBuyerInBackground } from './order-notifications';
 import { OrderPayment } from './order-payment';
 import { orderWorkflowV1 } from './order-v1';
+import { showOrderProgress } from './order-ops-view';
 import { Saga } from './saga';
 import {
   type SubOrderInput,
@@ -157,6 +158,13 @@ async function orderWorkflowV2(input: PlaceOrderInput): Promise<OrderState> {
   let totalsIndexed = false;
   const indexStatus = (status: OrderStatus) => {
     const totals = state.totals;
+    // The Temporal UI's current details say what the order waits for; they write nothing to history.
+    showOrderProgress({
+      orderId: input.orderId,
+      status,
+      ...(totals ? { total: totals.total, sellerIds: totals.bySeller.map((s) => s.sellerId) } : {}),
+      ...(state.failureReason ? { failureReason: state.failureReason } : {}),
+    });
     upsertSearchAttributes([
       { key: MarketplaceStatus, value: status },
       ...(totals && !totalsIndexed
