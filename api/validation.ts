@@ -7,8 +7,11 @@ function fieldErrors(error: z.ZodError) {
 }
 
 // JSON may carry a lone UTF-16 surrogate (\ud800), which no UTF-8 store keeps as sent: it would be saved
-// altered (as U+FFFD) or refused deep inside a driver. Refused here instead, naming the field.
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// altered (as U+FFFD) or refused deep inside a driver. A NUL character (\u0000) is refused by PostgreSQL's
+// jsonb, under FerretDB and under any Postgres-backed store, as a server error. Both are refused here
+// instead, naming the field.
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this must find
+const loneSurrogate = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function malformedTextAt(value: unknown, path: string): string | undefined {
   if (typeof value === 'string') return loneSurrogate.test(value) ? path : undefined;
@@ -39,7 +42,9 @@ export function validBody<T extends z.ZodType>(schema: T): RequestHandler {
     const malformed = malformedTextAt(req.body, '');
     if (malformed !== undefined) {
       throw new HttpProblem(400, 'malformed-text', 'Text must be valid Unicode', undefined, {
-        errors: [{ field: malformed || '(body)', message: 'contains a lone UTF-16 surrogate' }],
+        errors: [
+          { field: malformed || '(body)', message: 'contains a NUL character or a lone UTF-16 surrogate' },
+        ],
       });
     }
     const parsed = schema.safeParse(req.body);
@@ -54,6 +59,14 @@ export function validBody<T extends z.ZodType>(schema: T): RequestHandler {
 }
 
 export function parseParams<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const malformed = malformedTextAt(value, '');
+  if (malformed !== undefined) {
+    throw new HttpProblem(400, 'malformed-text', 'Text must be valid Unicode', undefined, {
+      errors: [
+        { field: malformed || '(parameter)', message: 'contains a NUL character or a lone UTF-16 surrogate' },
+      ],
+    });
+  }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     throw new HttpProblem(400, 'invalid-parameter', 'A path or query parameter is invalid', undefined, {

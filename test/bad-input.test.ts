@@ -372,8 +372,8 @@ describe('bad input gets a clear 4xx problem, never a 500', () => {
     });
     assert.equal(login.status, 200, login.text);
 
-    // A lone surrogate cannot be stored as sent, so it is refused by name; a NUL byte or a noncharacter is
-    // either stored as text or refused, never a server error.
+    // A lone surrogate or a NUL character cannot be stored as sent (PostgreSQL's jsonb refuses NUL), so each
+    // is refused by name; a noncharacter is either stored as text or refused, never a server error.
     const lone = await send('POST', '/auth/register', {
       ...json({
         email: `${uniqueId('odd')}@example.test`,
@@ -384,7 +384,17 @@ describe('bad input gets a clear 4xx problem, never a 500', () => {
     });
     assert.equal(lone.status, 400, lone.text);
     assert.equal(lone.body.type, 'https://marketplace.dev/problems/malformed-text');
-    for (const odd of ['a\u0000b', '\uffff']) {
+    const nul = await send('POST', '/auth/register', {
+      ...json({
+        email: `${uniqueId('odd')}@example.test`,
+        password: 'correct horse battery',
+        role: 'buyer',
+        name: 'a\u0000b',
+      }),
+    });
+    assert.equal(nul.status, 400, nul.text);
+    assert.equal(nul.body.type, 'https://marketplace.dev/problems/malformed-text');
+    for (const odd of ['\uffff']) {
       const res = await send('POST', '/auth/register', {
         ...json({
           email: `${uniqueId('odd')}@example.test`,
