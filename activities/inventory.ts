@@ -1,4 +1,5 @@
-import { ApplicationFailure, log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
+import { warnFromActivity } from './activity-log';
 import type { RequestedLine } from '../domain/order-lines';
 import type { Collections } from '../integrations/collections';
 import type { Allocation, StockCounters } from '../integrations/stock-counters';
@@ -22,7 +23,7 @@ export function createInventoryActivities({ counters, collections, now, onStockC
   async function stockChanged(skus: string[]): Promise<void> {
     if (!onStockChanged || skus.length === 0) return;
     await onStockChanged(skus).catch((error: unknown) => {
-      log.warn('stock change not published to search', {
+      warnFromActivity('stock change not published to search', {
         skus,
         error: error instanceof Error ? error.message : String(error),
       });
@@ -40,7 +41,11 @@ export function createInventoryActivities({ counters, collections, now, onStockC
     const outcome = await counters.release(sku, holdId);
     if (outcome.kind === 'unchanged') {
       // Redis says committed: only a sale decided before outcomes were claimed can get here; it stands.
-      console.warn(`hold ${holdId} on ${sku} is ${outcome.state} in Redis; release skipped`);
+      warnFromActivity('release skipped: Redis says the hold ended otherwise', {
+        holdId,
+        sku,
+        state: outcome.state,
+      });
       return;
     }
     let reserved: Allocation[];

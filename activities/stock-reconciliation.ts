@@ -1,6 +1,7 @@
 import type { Collections, StockDiscrepancyDoc } from '../integrations/collections';
 import type { RedisClient } from '../integrations/redis';
 import type { StockCounters } from '../integrations/stock-counters';
+import { warnFromActivity } from './activity-log';
 import { ledgerOpenHolds } from './stock-ledger';
 import { pacedLedgerBalances } from './stock-ledger-scan';
 
@@ -91,7 +92,10 @@ export function createStockReconciliationActivities(deps: StockReconciliationDep
     const discrepancy: StockDiscrepancyDoc = { _id: sku, sku, ...figures, firstSeenAt: at, sightings: 1 };
     await collections.stockDiscrepancies.replaceOne({ _id: sku }, discrepancy, { upsert: true });
     await deps.onDiscrepancy?.(discrepancy).catch((error: unknown) => {
-      console.warn('stock discrepancy not sent to ops:', error instanceof Error ? error.message : error);
+      warnFromActivity('stock discrepancy not sent to ops', {
+        sku,
+        error: error instanceof Error ? error.message : String(error),
+      });
     });
   }
 

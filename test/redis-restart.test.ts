@@ -69,9 +69,11 @@ describe('Redis restarted, losing every counter, in the middle of sales', () => 
     });
 
   test('nothing is oversold, and the ledger rebuilds the lost counters so exactly the stock sells', async () => {
-    const stock = 40;
-    const { sku } = await stockedProduct(services, { stock: 25 });
-    await activities.adjustStock({ sku, warehouseId: 'wh-b', delta: 15, adjustmentKey: uniqueId('adj') });
+    // Enough units that Redis dies mid-sale however fast the database answers (on PostgreSQL-backed
+    // FerretDB four buyers sold 40 units before the kill landed).
+    const stock = 400;
+    const { sku } = await stockedProduct(services, { stock: 250 });
+    await activities.adjustStock({ sku, warehouseId: 'wh-b', delta: 150, adjustmentKey: uniqueId('adj') });
 
     const sold: string[] = [];
     const pending: string[] = [];
