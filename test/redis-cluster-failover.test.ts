@@ -85,9 +85,11 @@ describe(
      * out; `fault` runs once a dozen units are gone, while the buyers keep going.
      */
     async function raceThrough(fault: (shard: Shard, errors: string[]) => Promise<void>) {
-      const stock = 40;
-      const { sku } = await stockedProduct(services, { stock: 25 });
-      await activities.adjustStock({ sku, warehouseId: 'wh-b', delta: 15, adjustmentKey: uniqueId('adj') });
+      // Enough units that the fault lands mid-race however fast the database answers (on PostgreSQL-backed
+      // FerretDB four buyers could sell 40 before a kill landed, and no hold met the missing replica).
+      const stock = 400;
+      const { sku } = await stockedProduct(services, { stock: 250 });
+      await activities.adjustStock({ sku, warehouseId: 'wh-b', delta: 150, adjustmentKey: uniqueId('adj') });
       // Every node's view of a node restarted by an earlier test converges by gossip within a few seconds.
       const before = await eventually(() => shardOf(services.redis, stockKey(sku)), {
         what: "the SKU's master to have a replica",
