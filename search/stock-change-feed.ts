@@ -64,7 +64,15 @@ export class ChangeStreamReader {
    * moves. Never blocks, so one indexer loop serves products and stock in turn.
    */
   async read(count = 1000): Promise<ChangeBatch> {
-    const from = this.pendingDrained ? '>' : '0';
+    const batch = await this.readFrom(this.pendingDrained ? '>' : '0', count);
+    // A batch read and never acknowledged (its index write failed, e.g. OpenSearch was down) stays pending
+    // for this consumer: read pending first again until it is written, or the notice would be lost until
+    // the next full reconcile.
+    if (batch.ids.length > 0) this.pendingDrained = false;
+    return batch;
+  }
+
+  private async readFrom(from: '>' | '0', count: number): Promise<ChangeBatch> {
     let reply: StreamReply;
     try {
       reply = (await this.redis.xreadgroup(
