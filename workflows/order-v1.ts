@@ -293,7 +293,11 @@ export async function orderWorkflowV1(input: PlaceOrderInput): Promise<OrderStat
         failedSellers.push(totals.bySeller[i]?.sellerId ?? '');
       }),
     ),
-  ).then(() => (ended = true));
+  ).then(
+    () => (ended = true),
+    // Unreachable (each result is caught above), but a rejection here must never fail the workflow task.
+    () => (ended = true),
+  );
   for (;;) {
     await condition(() => changed || ended);
     changed = false;
