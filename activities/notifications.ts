@@ -1,5 +1,10 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { type Collections, type NotificationDoc } from '../integrations/collections';
+import {
+  type Collections,
+  type NotificationDoc,
+  isDuplicateKeyError,
+  upsertAfterRace,
+} from '../integrations/collections';
 import type { EmailSender } from '../integrations/email';
 import { ProviderRejected } from '../integrations/provider-rejection';
 import type { SmsSender } from '../integrations/sms';
@@ -79,8 +84,37 @@ export function createNotificationActivities(deps: NotificationDeps) {
 
   async function record(doc: NotificationDoc): Promise<NotificationResult> {
     // Replaces a failure recorded under this key by an earlier, given-up send.
-    await collections.notifications.replaceOne({ _id: doc._id }, doc, { upsert: true });
+    // Two attempts of one send may record at once (a retried activity, a doubled milestone).
+    await upsertAfterRace(() =>
+      collections.notifications.replaceOne({ _id: doc._id }, doc, { upsert: true }),
+    );
     return { notificationId: doc._id, provider: doc.provider, duplicate: false };
+  }
+
+  /** Records a given-up send for ops; a concurrent attempt that did send keeps its record. */
+  async function recordFailure(
+    idempotencyKey: string,
+    failure: {
+      channel: 'email' | 'sms';
+      to: string;
+      template: string;
+      provider: NotificationDoc['provider'];
+      reason: string;
+    },
+  ): Promise<void> {
+    const { reason, ...fields } = failure;
+    try {
+      await upsertAfterRace(() =>
+        collections.notifications.updateOne(
+          { _id: idempotencyKey, status: 'failed' },
+          { $set: { ...fields, status: 'failed', failedAt: now(), failureReason: reason } },
+          { upsert: true },
+        ),
+      );
+    } catch (error) {
+      // Still a duplicate after the retry: the key's record is a sent one, which must stay.
+      if (!isDuplicateKeyError(error)) throw error;
+    }
   }
 
   /**
@@ -100,22 +134,13 @@ export function createNotificationActivities(deps: NotificationDeps) {
       const refused = error instanceof ProviderRejected;
       const attempt = currentAttempt();
       if (refused || (input.attempts !== undefined && attempt >= input.attempts)) {
-        const reason = error instanceof Error ? error.message : String(error);
-        await collections.notifications.updateOne(
-          { _id: input.idempotencyKey, status: 'failed' },
-          {
-            $set: {
-              channel,
-              to: input.to,
-              template: input.template,
-              provider,
-              status: 'failed',
-              failedAt: now(),
-              failureReason: reason,
-            },
-          },
-          { upsert: true },
-        );
+        await recordFailure(input.idempotencyKey, {
+          channel,
+          to: input.to,
+          template: input.template,
+          provider,
+          reason: error instanceof Error ? error.message : String(error),
+        });
       }
       if (refused) {
         throw ApplicationFailure.nonRetryable(error.message, 'NotificationRejected', {

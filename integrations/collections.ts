@@ -476,3 +476,17 @@ export async function ensureIndexes(db: Db): Promise<void> {
 export function isDuplicateKeyError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
 }
+
+/**
+ * Runs an upsert once more when a concurrent upsert of the same key inserted first. MongoDB retries that
+ * race itself for equality filters on a unique key; FerretDB on PostgreSQL reports E11000 instead, and the
+ * second try then finds the document and updates it.
+ */
+export async function upsertAfterRace<T>(upsert: () => Promise<T>): Promise<T> {
+  try {
+    return await upsert();
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    return upsert();
+  }
+}
