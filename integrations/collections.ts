@@ -1,3 +1,4 @@
+import type { ReviewDoc } from '../reviews/documents';
 import type { Collection, Db } from 'mongodb';
 import type { Money } from '../domain/money';
 import type { OrderStatus } from '../domain/order-status';
@@ -362,24 +363,6 @@ export interface PayoutScheduleDoc {
 }
 
 /** A buyer's review of one product of one delivered order; _id derives from (order, product), so one each. */
-export interface ReviewDoc {
-  _id: string;
-  productId: string;
-  sellerId: string;
-  orderId: string;
-  customerId: string;
-  sku: string;
-  rating: number;
-  title?: string;
-  text: string;
-  authorName: string;
-  /** Set by ops moderation; hidden reviews leave the product's rating and the public list. */
-  hidden: boolean;
-  moderation?: { by: string; reason?: string; at: Date };
-  createdAt: Date;
-  updatedAt: Date;
-}
-
 export interface Collections {
   users: Collection<UserDoc>;
   sellers: Collection<SellerDoc>;

@@ -1,4 +1,5 @@
-import type { Collections, ReviewDoc } from '../integrations/collections';
+import type { Collections } from '../integrations/collections';
+import type { ReviewDoc } from './documents';
 
 /** Ops hide a review (abuse, spam, off-topic) or show it again; who and why are kept on the review. */
 export async function setReviewVisibility(

@@ -1,5 +1,6 @@
 import { reviewEligibility } from '../domain/review-eligibility';
-import { isDuplicateKeyError, type Collections, type ReviewDoc } from '../integrations/collections';
+import { isDuplicateKeyError, type Collections } from '../integrations/collections';
+import type { ReviewDoc } from './documents';
 import { reviewIdFor } from './review-ids';
 
 export interface ReviewInput {

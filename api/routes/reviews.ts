@@ -1,22 +1,20 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
-import type { Filter } from 'mongodb';
 import { z } from 'zod';
 import { ProductCache } from '../../catalog/product-cache';
-import { readProduct } from '../../catalog/products';
-import { reviewerName } from '../../domain/reviewer-name';
-import type { ReviewDoc } from '../../integrations/collections';
-import type { Services } from '../../integrations/services';
-import { refreshProductRating } from '../../reviews/product-rating';
 import { ProductBusyError } from '../../catalog/product-write-lock';
+import type { Services } from '../../integrations/services';
+import type { ReviewDoc } from '../../reviews/documents';
+import { moderateReview, postReview } from '../../reviews/review-commands';
 import { reviewIdFor, reviewIdPattern } from '../../reviews/review-ids';
-import { setReviewVisibility } from '../../reviews/review-moderation';
-import { ReviewExistsError, ReviewNotAllowedError, submitReview } from '../../reviews/submit-review';
-import { principalOf, requireRole } from '../auth/principal';
+import { productReviews } from '../../reviews/review-reads';
+import { ReviewExistsError, ReviewNotAllowedError } from '../../reviews/submit-review';
+import { principalOf } from '../auth/principal';
 import { claimIdempotencyKey, fingerprint, idempotencyKeyOf } from '../idempotency';
 import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';
 import { productIdPattern } from '../product-ids';
+import { declareRoute } from '../route';
 import {
   moderatedReviewView,
   reviewBody,
@@ -24,7 +22,6 @@ import {
   reviewView,
   reviewVisibilityBody,
 } from '../schemas-review';
-import { parseParams, validBody } from '../validation';
 
 const productParams = z.object({ id: z.string().regex(productIdPattern, 'not a product id') });
 const reviewParams = z.object({ id: z.string().regex(reviewIdPattern, 'not a review id') });
@@ -86,108 +83,66 @@ function asProblem(error: unknown): unknown {
 /** Buyers review what they received; anyone reads the visible reviews; ops moderate. */
 export function reviewsRouter(services: Services, registry: OpenAPIRegistry): Router {
   const { collections, redis } = services;
-  const cache = new ProductCache(redis);
-  const ratingDeps = { collections, cache, redis };
-  const router = Router();
+  const deps = { collections, cache: new ProductCache(redis), redis };
+  const table = { router: Router(), registry };
 
-  registry.registerPath({
+  declareRoute(table, {
     method: 'post',
     path: '/reviews',
     summary: 'Review a product of a delivered order (its buyer); one review per item, needs Idempotency-Key',
     security: [{ bearer: [] }],
-    request: {
-      headers: z.object({ 'idempotency-key': z.string() }),
-      body: { content: { 'application/json': { schema: reviewBody } } },
-    },
+    roles: ['buyer'],
+    headers: z.object({ 'idempotency-key': z.string() }),
+    body: reviewBody,
     responses: {
       201: { description: 'Created', content: { 'application/json': { schema: reviewView } } },
       ...problemResponses(400, 401, 403, 409, 415, 422, 503),
     },
-  });
-  router.post('/reviews', requireRole('buyer'), validBody(reviewBody), async (req, res) => {
-    const principal = principalOf(req);
-    const body = req.body as z.infer<typeof reviewBody>;
-    const key = idempotencyKeyOf(req);
-    const { replayed } = await claimIdempotencyKey(
-      collections,
-      `reviews:${principal.userId}`,
-      key,
-      fingerprint(body),
-      reviewIdFor(body.orderId, body.productId),
-    );
-    const earlier = replayed
-      ? await collections.reviews.findOne({ _id: reviewIdFor(body.orderId, body.productId) })
-      : null;
-    let review: ReviewDoc;
-    if (earlier && earlier.customerId === principal.userId) {
-      review = earlier;
-    } else {
-      const user = await collections.users.findOne({ _id: principal.userId });
-      try {
-        review = await submitReview(
-          collections,
-          { userId: principal.userId, name: reviewerName(user?.name ?? '') },
-          body,
-        );
-      } catch (error) {
+    async handle({ body }, req, res) {
+      const buyer = principalOf(req);
+      const { replayed } = await claimIdempotencyKey(
+        collections,
+        `reviews:${buyer.userId}`,
+        idempotencyKeyOf(req),
+        fingerprint(body),
+        reviewIdFor(body.orderId, body.productId),
+      );
+      const review = await postReview(deps, buyer.userId, body, replayed).catch((error: unknown) => {
         throw asProblem(error);
-      }
-    }
-    // Also on a replay: a request that stored the review but died before this line is finished here.
-    await refreshProductRating(ratingDeps, review.productId).catch((error: unknown) => {
-      throw asProblem(error);
-    });
-    res.status(201).location(`/products/${review.productId}/reviews`).json(publicView(review));
+      });
+      res.status(201).location(`/products/${review.productId}/reviews`).json(publicView(review));
+    },
   });
 
-  registry.registerPath({
+  declareRoute(table, {
     method: 'get',
     path: '/products/{id}/reviews',
     summary: "A product's visible reviews, newest first, with its rating and review count",
-    request: { params: productParams, query: listQuery },
+    params: productParams,
+    query: listQuery,
     responses: {
       200: { description: 'A page of reviews', content: { 'application/json': { schema: reviewPage } } },
       ...problemResponses(400, 403, 404),
     },
-  });
-  router.get('/products/:id/reviews', async (req, res) => {
-    const { id } = parseParams(productParams, req.params);
-    const query = parseParams(listQuery, req.query);
-    const withHidden = query.includeHidden === 'true';
-    if (withHidden && req.principal?.role !== 'ops') {
-      throw new HttpProblem(403, 'forbidden', 'Only ops can list hidden reviews');
-    }
-    const product = await readProduct(collections, cache, id);
-    if (!product) throw new HttpProblem(404, 'product-not-found', 'No such product');
-    const filter: Filter<ReviewDoc> = withHidden ? { productId: id } : { productId: id, hidden: false };
-    const [items, total] = await Promise.all([
-      collections.reviews
-        .find(filter)
-        .sort({ createdAt: -1, _id: 1 })
-        .skip(query.offset)
-        .limit(query.limit)
-        .toArray(),
-      collections.reviews.countDocuments(filter),
-    ]);
-    const nextOffset = query.offset + items.length < total ? query.offset + items.length : null;
-    res.json({
-      items: items.map(withHidden ? moderatedView : publicView),
-      total,
-      nextOffset,
-      rating: product.ratingAverage ?? 0,
-      ratingCount: product.ratingCount ?? 0,
-    });
+    async handle({ params, query }, req, res) {
+      const withHidden = query.includeHidden === 'true';
+      if (withHidden && req.principal?.role !== 'ops') {
+        throw new HttpProblem(403, 'forbidden', 'Only ops can list hidden reviews');
+      }
+      const page = await productReviews(deps, params.id, { ...query, withHidden });
+      if (!page) throw new HttpProblem(404, 'product-not-found', 'No such product');
+      res.json({ ...page, items: page.items.map(withHidden ? moderatedView : publicView) });
+    },
   });
 
-  registry.registerPath({
+  declareRoute(table, {
     method: 'post',
     path: '/ops/reviews/{id}/visibility',
     summary: "Hide or show a review again (ops); the product's rating follows at once",
     security: [{ bearer: [] }],
-    request: {
-      params: reviewParams,
-      body: { content: { 'application/json': { schema: reviewVisibilityBody } } },
-    },
+    roles: ['ops'],
+    params: reviewParams,
+    body: reviewVisibilityBody,
     responses: {
       200: {
         description: 'The review after moderation, and the product rating it now counts towards',
@@ -199,31 +154,22 @@ export function reviewsRouter(services: Services, registry: OpenAPIRegistry): Ro
       },
       ...problemResponses(400, 401, 403, 404, 415, 422, 503),
     },
-  });
-  router.post(
-    '/ops/reviews/:id/visibility',
-    requireRole('ops'),
-    validBody(reviewVisibilityBody),
-    async (req, res) => {
-      const principal = principalOf(req);
-      const { id } = parseParams(reviewParams, req.params);
-      const body = req.body as z.infer<typeof reviewVisibilityBody>;
-      const review = await setReviewVisibility(collections, id, {
+    async handle({ params, body }, req, res) {
+      const moderated = await moderateReview(deps, params.id, {
         hidden: body.hidden,
-        by: principal.userId,
+        by: principalOf(req).userId,
         ...(body.reason ? { reason: body.reason } : {}),
-      });
-      if (!review) throw new HttpProblem(404, 'review-not-found', 'No such review');
-      const rating = await refreshProductRating(ratingDeps, review.productId).catch((error: unknown) => {
+      }).catch((error: unknown) => {
         throw asProblem(error);
       });
+      if (!moderated) throw new HttpProblem(404, 'review-not-found', 'No such review');
       res.json({
-        ...moderatedView(review),
-        productRating: rating?.average ?? 0,
-        productRatingCount: rating?.count ?? 0,
+        ...moderatedView(moderated.review),
+        productRating: moderated.rating?.average ?? 0,
+        productRatingCount: moderated.rating?.count ?? 0,
       });
     },
-  );
+  });
 
-  return router;
+  return table.router;
 }
