@@ -5,7 +5,9 @@ import { disputeExposure, disputeHold } from '../domain/dispute-postings';
 import type { DisputeFeePayer, DisputeOutcome, DisputeStatus } from '../domain/dispute-status';
 import { type Money, money, sum } from '../domain/money';
 import { type SellerLedgerEntry, ledgerEntryKeys, paidSubOrders } from '../domain/seller-ledger';
-import type { Collections, DisputeDoc, ShippingAddress } from '../integrations/collections';
+import type { Collections } from '../integrations/collections';
+import type { DisputeDoc } from '../disputes/documents';
+import type { ShippingAddress } from '../orders/documents';
 import { createSellerLedgerActivities, postLedgerEntry } from './seller-ledger';
 
 export interface OpenDisputeInput {

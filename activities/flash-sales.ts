@@ -1,6 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { admissionsDue, type Ticket } from '../domain/flash-sale';
-import type { Collections, StockLedgerEntry } from '../integrations/collections';
+import type { Collections } from '../integrations/collections';
+import type { StockLedgerEntry } from '../inventory/documents';
 import { FlashSaleQueue } from '../integrations/flash-sale-queue';
 import type { RedisClient } from '../integrations/redis';
 import { stockKey, type StockCounters } from '../integrations/stock-counters';

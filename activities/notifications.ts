@@ -1,10 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import {
-  type Collections,
-  type NotificationDoc,
-  isDuplicateKeyError,
-  upsertAfterRace,
-} from '../integrations/collections';
+import { type Collections, isDuplicateKeyError, upsertAfterRace } from '../integrations/collections';
+import type { NotificationDoc } from '../notifications/documents';
 import type { EmailSender } from '../integrations/email';
 import { ProviderRejected } from '../integrations/provider-rejection';
 import type { SmsSender } from '../integrations/sms';

@@ -1,5 +1,7 @@
 import type { AnyBulkWriteOperation } from 'mongodb';
-import type { Collections, OrderDoc, ProductRecommendationDoc } from '../integrations/collections';
+import type { Collections } from '../integrations/collections';
+import type { ProductRecommendationDoc } from '../catalog/documents';
+import type { OrderDoc } from '../orders/documents';
 import { pacedRead } from '../integrations/paced-read';
 import { boughtTogether, purchasedStatuses } from '../search/bought-together';
 

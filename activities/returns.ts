@@ -2,7 +2,8 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Units, SubOrderPricing } from '../domain/return-refund';
 import { checkoutTotals } from '../domain/order-totals';
 import { taxRuleFor } from '../domain/tax';
-import type { Collections, ReturnDoc } from '../integrations/collections';
+import type { Collections } from '../integrations/collections';
+import type { ReturnDoc } from '../returns/documents';
 import { subOrderId } from './sub-orders';
 
 // Activity arguments travel as JSON, so times are ISO strings here and Dates in the document.

@@ -1,7 +1,8 @@
 import { isPayable } from '../domain/payout-eligibility';
 import type { ReturnPolicy } from '../domain/return-window';
 import { type SellerBalances, type SellerLedgerEntry, sellerBalances } from '../domain/seller-ledger';
-import { type Collections, closedReturnStatuses } from '../integrations/collections';
+import { type Collections } from '../integrations/collections';
+import { closedReturnStatuses } from '../domain/return-status';
 import { findByIds } from '../integrations/find-by-ids';
 import { subOrderId } from './sub-orders';
 

@@ -2,7 +2,8 @@ import { ApplicationFailure } from '@temporalio/activity';
 import Stripe from 'stripe';
 import { ProductCache } from '../catalog/product-cache';
 import { pauseSellerProducts } from '../catalog/products';
-import type { Collections, SellerDoc } from '../integrations/collections';
+import type { Collections } from '../integrations/collections';
+import type { SellerDoc } from '../sellers/documents';
 import type { RedisClient } from '../integrations/redis';
 import { publishCatalogChanges } from '../search/stock-change-feed';
 

@@ -1,5 +1,6 @@
 import type { CarrierAdapter, Label } from '../integrations/carriers/carrier';
-import type { Collections, ShippingAddress } from '../integrations/collections';
+import type { Collections } from '../integrations/collections';
+import type { ShippingAddress } from '../orders/documents';
 
 /** Where sellers ship from until seller addresses are part of onboarding. */
 export const defaultOrigin: ShippingAddress = {

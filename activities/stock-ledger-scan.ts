@@ -1,4 +1,5 @@
-import type { Collections, StockLedgerEntry } from '../integrations/collections';
+import type { Collections } from '../integrations/collections';
+import type { StockLedgerEntry } from '../inventory/documents';
 import { pacedRead } from '../integrations/paced-read';
 
 /**

@@ -1,10 +1,5 @@
-import {
-  isDuplicateKeyError,
-  type Collections,
-  type StockEntryKind,
-  type StockHoldOutcomeDoc,
-  type StockLedgerEntry,
-} from '../integrations/collections';
+import { isDuplicateKeyError, type Collections } from '../integrations/collections';
+import type { StockEntryKind, StockHoldOutcomeDoc, StockLedgerEntry } from '../inventory/documents';
 import type { Allocation } from '../integrations/stock-counters';
 
 // Entries are keyed by (kind, hold, sku, warehouse): writing the same fact twice is a no-op, so the ledger

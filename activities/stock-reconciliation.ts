@@ -1,4 +1,5 @@
-import type { Collections, StockDiscrepancyDoc } from '../integrations/collections';
+import type { Collections } from '../integrations/collections';
+import type { StockDiscrepancyDoc } from '../inventory/documents';
 import type { RedisClient } from '../integrations/redis';
 import type { StockCounters } from '../integrations/stock-counters';
 import { warnFromActivity } from './activity-log';

@@ -1,7 +1,8 @@
 import type { Money } from '../domain/money';
 import type { PricedLine } from '../domain/order-lines';
 import type { SubOrderStatus } from '../domain/sub-order-status';
-import type { Collections, SubOrderDoc } from '../integrations/collections';
+import type { Collections } from '../integrations/collections';
+import type { SubOrderDoc } from '../orders/documents';
 
 export function subOrderId(orderId: string, sellerId: string): string {
   return `${orderId}:${sellerId}`;

@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { DisputeDoc } from '../integrations/collections';
+import type { DisputeDoc } from '../disputes/documents';
 import type { Services } from '../integrations/services';
 import { type DisputeState, disputeStateQuery, disputeWorkflowId } from '../workflows/dispute-definitions';
 import { owns } from './auth/principal';

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { isOpenReturn } from '../domain/return-status';
-import type { ReturnDoc } from '../integrations/collections';
+import type { ReturnDoc } from '../returns/documents';
 import type { Services } from '../integrations/services';
 import { type ReturnState, returnStateQuery, returnWorkflowId } from '../workflows/return-definitions';
 import { owns } from './auth/principal';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { orderStatuses } from '../domain/order-status';
 import { subOrderStatuses } from '../domain/sub-order-status';
-import type { OrderDoc, SubOrderDoc } from '../integrations/collections';
+import type { OrderDoc, SubOrderDoc } from '../orders/documents';
 import type { OrderState } from '../workflows/order-definitions';
 import type { SubOrderState } from '../workflows/seller-fulfillment-definitions';
 import { shippingAddressSchema } from './schemas-address';

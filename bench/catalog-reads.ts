@@ -1,6 +1,6 @@
 import express from 'express';
 import { createProduct } from '../catalog/products';
-import type { ProductDoc } from '../integrations/collections';
+import type { ProductDoc } from '../catalog/documents';
 import { stockKey } from '../integrations/stock-counters';
 import type { BenchContext } from './context';
 import { httpLoad, loopLoad, type LoadFigures } from './load';

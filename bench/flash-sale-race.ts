@@ -9,7 +9,7 @@ import { newUserId } from '../api/auth/accounts';
 import { hashPassword } from '../api/auth/passwords';
 import { issueToken, tokenKeysOf } from '../api/auth/tokens';
 import { createProduct } from '../catalog/products';
-import type { UserDoc } from '../integrations/collections';
+import type { UserDoc } from '../accounts/documents';
 import { FlashSaleQueue } from '../integrations/flash-sale-queue';
 import type { Services } from '../integrations/services';
 import type { FlashSaleBuyersPlan, FlashSaleBuyersReport } from './flash-sale-buyers';

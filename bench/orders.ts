@@ -4,7 +4,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import autocannon from 'autocannon';
 import { issueToken, tokenKeysOf } from '../api/auth/tokens';
 import { createProduct } from '../catalog/products';
-import type { ProductDoc } from '../integrations/collections';
+import type { ProductDoc } from '../catalog/documents';
 import { connectTemporalWorker } from '../integrations/temporal';
 import { sellerFulfillmentWorkflowId } from '../workflows/seller-fulfillment-definitions';
 import type { floorWorkflow } from './baseline-workflow';

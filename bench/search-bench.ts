@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { ProductCache } from '../catalog/product-cache';
 import { createProduct, updateProduct } from '../catalog/products';
 import { loadEnv } from '../config/env';
-import type { ProductDoc } from '../integrations/collections';
+import type { ProductDoc } from '../catalog/documents';
 import { connectServices, type Services } from '../integrations/services';
 import { stockKey } from '../integrations/stock-counters';
 import { CatalogIndexer } from '../search-indexer/catalog-indexer';

@@ -1,7 +1,8 @@
 import { readProduct } from '../catalog/products';
 import type { ProductCache } from '../catalog/product-cache';
 import type { Money } from '../domain/money';
-import type { Collections, ProductDoc } from '../integrations/collections';
+import type { Collections } from '../integrations/collections';
+import type { ProductDoc } from '../catalog/documents';
 
 /** What a buyer can put in a cart for one SKU right now: its product, seller, title and current price. */
 export interface Offer {

@@ -1,5 +1,6 @@
 import type { Promotion } from '../domain/promotions';
-import type { Collections, PromotionDoc } from '../integrations/collections';
+import type { Collections } from '../integrations/collections';
+import type { PromotionDoc } from '../catalog/documents';
 
 export function promotionOf(doc: PromotionDoc): Promotion {
   return {

@@ -1,4 +1,4 @@
-import type { ProductDoc } from '../integrations/collections';
+import type { ProductDoc } from './documents';
 import type { RedisClient } from '../integrations/redis';
 
 // Product reads are served from Redis. An entry carries the product's version and is only ever replaced by

@@ -1,4 +1,5 @@
-import type { Collections, ProductDoc } from '../integrations/collections';
+import type { Collections } from '../integrations/collections';
+import type { ProductDoc } from './documents';
 import { findByIds } from '../integrations/find-by-ids';
 import { withProductWriteLock } from './product-write-lock';
 import type { ProductCache } from './product-cache';

@@ -1,6 +1,7 @@
 import { appendLedger, claimHoldOutcome, ledgerBalances, ledgerEntries } from '../activities/stock-ledger';
 import { holdOutcomeOf, type HoldOutcome } from '../domain/hold-outcome';
-import type { Collections, StockLedgerEntry } from '../integrations/collections';
+import type { Collections } from '../integrations/collections';
+import type { StockLedgerEntry } from './documents';
 import type { StockCounters } from '../integrations/stock-counters';
 
 export interface HoldRepair {

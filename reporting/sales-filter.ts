@@ -1,6 +1,6 @@
 import type { Filter } from 'mongodb';
 import type { ReportingPeriod } from '../domain/reporting-periods';
-import type { SubOrderDoc } from '../integrations/collections';
+import type { SubOrderDoc } from '../orders/documents';
 
 /**
  * What a seller's dashboard counts as a sale: each of its sub-orders placed in the period that was not

@@ -1,4 +1,5 @@
-import type { Collections, ProductDoc } from '../integrations/collections';
+import type { Collections } from '../integrations/collections';
+import type { ProductDoc } from '../catalog/documents';
 import type { SearchClient } from '../integrations/opensearch';
 import type { RedisClient } from '../integrations/redis';
 import type { StockCounters } from '../integrations/stock-counters';

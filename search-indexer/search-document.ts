@@ -1,4 +1,4 @@
-import type { ProductDoc } from '../integrations/collections';
+import type { ProductDoc } from '../catalog/documents';
 
 /** What the index holds per product; availability is a hint for filtering, re-checked at answer time. */
 export interface ProductSearchDoc {

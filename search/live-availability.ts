@@ -1,6 +1,7 @@
 import type { ProductCache } from '../catalog/product-cache';
 import { readProduct } from '../catalog/products';
-import type { Collections, ProductDoc } from '../integrations/collections';
+import type { Collections } from '../integrations/collections';
+import type { ProductDoc } from '../catalog/documents';
 import type { StockCounters } from '../integrations/stock-counters';
 
 export interface ShelfItem {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import type { SellerDoc } from '../integrations/collections';
+import type { SellerDoc } from '../sellers/documents';
 import type { Services } from '../integrations/services';
 import type { Account } from './support/accounts';
 import { call, type JsonResponse } from './support/http';

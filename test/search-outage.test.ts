@@ -5,7 +5,7 @@ import { createActivities } from '../activities';
 import { newProductId } from '../api/product-ids';
 import { ProductCache } from '../catalog/product-cache';
 import { createProduct, updateProduct } from '../catalog/products';
-import type { ProductDoc } from '../integrations/collections';
+import type { ProductDoc } from '../catalog/documents';
 import type { Services } from '../integrations/services';
 import { CatalogIndexer } from '../search-indexer/catalog-indexer';
 import { deleteProductIndices, productAlias } from '../search-indexer/product-index';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createActivities } from '../activities';
-import type { OrderDoc, SubOrderDoc } from '../integrations/collections';
+import type { OrderDoc, SubOrderDoc } from '../orders/documents';
 import type { Services } from '../integrations/services';
 import { repairStockLedger } from '../inventory/ledger-repair';
 import { stockedProduct } from './support/catalog';

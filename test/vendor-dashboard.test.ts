@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { readSellerBalances } from '../activities/seller-balances';
 import { returnPolicyOf } from '../config/env';
 import type { Money } from '../domain/money';
-import type { SubOrderDoc } from '../integrations/collections';
+import type { SubOrderDoc } from '../orders/documents';
 import type { Services } from '../integrations/services';
 import { payoutScheduleId } from '../workflows/payout-definitions';
 import { opsAuth, register, type Account } from './support/accounts';

@@ -5,7 +5,7 @@ import type { OrderStatus } from '../domain/order-status';
 import type { PricedLine, RequestedLine } from '../domain/order-lines';
 import type { CheckoutTotals } from '../domain/order-totals';
 import type { SubOrderStatus } from '../domain/sub-order-status';
-import type { ShippingAddress } from '../integrations/collections';
+import type { ShippingAddress } from '../orders/documents';
 
 // Shared by the API (which starts, queries and steers orders) and the order workflow itself.
 

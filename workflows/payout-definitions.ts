@@ -1,5 +1,5 @@
 import { defineQuery } from '@temporalio/workflow';
-import type { PayoutDoc } from '../integrations/collections';
+import type { PayoutDoc } from '../payouts/documents';
 
 // Shared by the payout workflow, its schedule and the API.
 

@@ -2,7 +2,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Money } from '../domain/money';
 import type { ReturnStatus } from '../domain/return-status';
 import type { TrackingStatus } from '../integrations/carriers/carrier';
-import type { ShippingAddress } from '../integrations/collections';
+import type { ShippingAddress } from '../orders/documents';
 
 export function returnWorkflowId(returnId: string): string {
   return `return-${returnId}`;

@@ -3,7 +3,7 @@ import type { Money } from '../domain/money';
 import type { PricedLine } from '../domain/order-lines';
 import type { SubOrderStatus } from '../domain/sub-order-status';
 import type { TrackingStatus } from '../integrations/carriers/carrier';
-import type { ShippingAddress } from '../integrations/collections';
+import type { ShippingAddress } from '../orders/documents';
 
 export function sellerFulfillmentWorkflowId(orderId: string, sellerId: string): string {
   return `seller-fulfillment-${orderId}-${sellerId}`;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Env } from '../../config/env';
-import type { Collections, UserDoc } from '../../integrations/collections';
+import type { Collections } from '../../integrations/collections';
+import type { UserDoc } from '../../accounts/documents';
 import { hashPassword, verifyPassword } from './passwords';
 
 export function newUserId(): string {

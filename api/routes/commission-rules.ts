@@ -2,7 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
 import { defaultCommission } from '../../domain/commission';
-import type { CommissionRuleDoc } from '../../integrations/collections';
+import type { CommissionRuleDoc } from '../../payouts/documents';
 import type { Services } from '../../integrations/services';
 import { principalOf, requireRole } from '../auth/principal';
 import { problemResponses } from '../openapi-registry';

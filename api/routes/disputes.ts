@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { Filter } from 'mongodb';
 import { z } from 'zod';
 import type { EvidenceDraft } from '../../domain/dispute-evidence';
-import type { DisputeDoc } from '../../integrations/collections';
+import type { DisputeDoc } from '../../disputes/documents';
 import type { Services } from '../../integrations/services';
 import {
   acceptDisputeUpdate,

@@ -9,7 +9,7 @@ import { findPromotion } from '../../cart/cart-promotion';
 import { CartStore } from '../../cart/cart-store';
 import { orderStatuses } from '../../domain/order-status';
 import type { Money } from '../../domain/money';
-import type { OrderDoc } from '../../integrations/collections';
+import type { OrderDoc } from '../../orders/documents';
 import type { Services } from '../../integrations/services';
 import type { orderWorkflow } from '../../workflows/order';
 import {

@@ -2,7 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import type { Filter } from 'mongodb';
 import { z } from 'zod';
-import type { NotificationDoc, OutboxDoc } from '../../integrations/collections';
+import type { NotificationDoc, OutboxDoc } from '../../notifications/documents';
 import type { Services } from '../../integrations/services';
 import { requireRole } from '../auth/principal';
 import { problemResponses } from '../openapi-registry';

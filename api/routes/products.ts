@@ -11,7 +11,7 @@ import {
   readProduct,
   updateProduct,
 } from '../../catalog/products';
-import type { ProductDoc } from '../../integrations/collections';
+import type { ProductDoc } from '../../catalog/documents';
 import type { Services } from '../../integrations/services';
 import { ProductBusyError } from '../../catalog/product-write-lock';
 import { publishCatalogChanges } from '../../search/stock-change-feed';

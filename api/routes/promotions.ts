@@ -1,7 +1,8 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
-import { isDuplicateKeyError, type PromotionDoc } from '../../integrations/collections';
+import { isDuplicateKeyError } from '../../integrations/collections';
+import type { PromotionDoc } from '../../catalog/documents';
 import type { Services } from '../../integrations/services';
 import { principalOf, requireRole } from '../auth/principal';
 import { problemResponses } from '../openapi-registry';

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { defaultOrigin } from '../../activities/shipping';
 import { returnPolicyOf } from '../../config/env';
 import { refuseReturn, type ReturnRefusal } from '../../domain/return-request';
-import type { OrderDoc } from '../../integrations/collections';
+import type { OrderDoc } from '../../orders/documents';
 import type { Services } from '../../integrations/services';
 import type { returnWorkflow } from '../../workflows/return';
 import { type ReturnInput, returnWorkflowId } from '../../workflows/return-definitions';

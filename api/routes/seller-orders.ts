@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { Filter } from 'mongodb';
 import { z } from 'zod';
 import { subOrderStatuses } from '../../domain/sub-order-status';
-import type { SubOrderDoc } from '../../integrations/collections';
+import type { SubOrderDoc } from '../../orders/documents';
 import type { Services } from '../../integrations/services';
 import {
   acceptSubOrderUpdate,

@@ -2,7 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import type { Filter } from 'mongodb';
 import { z } from 'zod';
-import type { ReturnDoc } from '../../integrations/collections';
+import type { ReturnDoc } from '../../returns/documents';
 import type { Services } from '../../integrations/services';
 import {
   approveReturnUpdate,

@@ -9,7 +9,7 @@ import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } f
 import { Router } from 'express';
 import { z } from 'zod';
 import { canBePaid, canSell } from '../../domain/seller-standing';
-import type { SellerDoc } from '../../integrations/collections';
+import type { SellerDoc } from '../../sellers/documents';
 import type { Services } from '../../integrations/services';
 import type { sellerOnboardingWorkflow } from '../../workflows/seller-onboarding';
 import {

@@ -1,5 +1,5 @@
 import type { Money } from '../../domain/money';
-import type { ShippingAddress } from '../collections';
+import type { ShippingAddress } from '../../orders/documents';
 
 // What the marketplace needs from any shipping carrier: buy a label, and understand its tracking webhooks.
 export interface LabelRequest {

@@ -1,4 +1,4 @@
-import type { ShippingAddress } from '../../integrations/collections';
+import type { ShippingAddress } from '../../orders/documents';
 
 /** A deliverable US address in a taxed state, for orders whose destination does not matter to the test. */
 export const testShipTo: ShippingAddress = {

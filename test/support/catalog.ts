@@ -1,6 +1,6 @@
 import { createActivities } from '../../activities';
 import { createProduct } from '../../catalog/products';
-import type { ProductDoc } from '../../integrations/collections';
+import type { ProductDoc } from '../../catalog/documents';
 import type { Services } from '../../integrations/services';
 import { uniqueId } from './services';
 

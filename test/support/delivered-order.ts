@@ -3,7 +3,7 @@ import { createActivities } from '../../activities';
 import { newProductId } from '../../api/product-ids';
 import { createProduct } from '../../catalog/products';
 import { SandboxCarrier } from '../../integrations/carriers/sandbox-carrier';
-import type { ProductDoc } from '../../integrations/collections';
+import type { ProductDoc } from '../../catalog/documents';
 import type { Services } from '../../integrations/services';
 import type { Account } from './accounts';
 import { call } from './http';

@@ -1,6 +1,8 @@
 import { money } from '../../domain/money';
 import type { PricedLine } from '../../domain/order-lines';
-import type { Collections, ReturnDoc, ReturnStatus } from '../../integrations/collections';
+import type { Collections } from '../../integrations/collections';
+import type { ReturnStatus } from '../../domain/return-status';
+import type { ReturnDoc } from '../../returns/documents';
 
 // Delivered sub-orders, sellers and returns written straight into the database, as the order, onboarding
 // and return workflows would have left them, so ledger and payout tests start from a known month.
