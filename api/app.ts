@@ -7,7 +7,7 @@ import type { Services } from '../integrations/services';
 import { createLogger, type Logger } from '../observability/logger';
 import { httpMetrics, metricsEndpoint } from '../observability/http-metrics';
 import { requestLog } from '../observability/request-log';
-import { routeSpans } from '../observability/route-template';
+import { serverSpans } from '../observability/server-spans';
 import { tracing } from '../observability/tracing';
 import { webhookMetrics } from '../observability/webhook-metrics';
 import { authenticate } from './auth/principal';
@@ -53,7 +53,8 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.set('trust proxy', services.env.TRUST_PROXY.length > 0 ? services.env.TRUST_PROXY : false);
   const logger = options.logger ?? createLogger({ level: services.env.LOG_LEVEL, name: 'api' });
   app.use(requestLog(logger));
-  if (tracing().enabled) app.use(routeSpans());
+  const traces = tracing();
+  if (traces.enabled) app.use(serverSpans(traces.readRatio));
   const registry = createRegistry();
   if (services.env.METRICS_ENABLED) {
     // Before every router, so each request is timed and counted whatever answers it.

@@ -6,12 +6,19 @@ import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
 import { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { isRead, marketplaceSampler } from './trace-sampler';
+import { marketplaceSampler } from './trace-sampler';
 
 /** Tracing as this process runs it: off (no provider, no instrumentation, nothing to pay) or on. */
 export type Tracing =
   | { enabled: false }
-  | { enabled: true; resource: Resource; spanProcessor: SpanProcessor; shutdown(): Promise<void> };
+  | {
+      enabled: true;
+      resource: Resource;
+      spanProcessor: SpanProcessor;
+      /** Share of read requests the API traces (server-spans.ts). */
+      readRatio: number;
+      shutdown(): Promise<void>;
+    };
 
 let current: Tracing = { enabled: false };
 
@@ -20,9 +27,9 @@ export function tracing(): Tracing {
 }
 
 /**
- * Starts OpenTelemetry for this process: HTTP in and out (Stripe, OpenSearch and carrier calls are HTTP
- * client spans; `routeSpans` names each server span by its Express route, since the Express
- * instrumentation of this OpenTelemetry line predates Express 5), MongoDB and Redis commands, exported by OTLP/HTTP to `endpoint` (or to
+ * Starts OpenTelemetry for this process: outgoing HTTP (Stripe, OpenSearch and carrier calls are HTTP
+ * client spans; the API's own server spans come from `serverSpans`, named by Express route), MongoDB and
+ * Redis commands, exported by OTLP/HTTP to `endpoint` (or to
  * the span processor a test passes). Must run before express, mongodb and ioredis are first required,
  * which is why the entry points load `tracing-bootstrap` first. The Temporal interceptors read
  * `tracing()` to join workflows and activities to the same traces.
@@ -54,18 +61,18 @@ export function startTracing(options: {
   registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
+      // Outgoing calls only, and like Redis commands only inside a traced request, workflow or activity
+      // (MongoDB's instrumentation asks for a parent already): a read that was not sampled, or the
+      // indexer's background scans, would otherwise start a trace of their own for each call. The API's
+      // server spans are its own middleware (server-spans.ts).
       new HttpInstrumentation({
-        // Scrapes and probes would be most of the traces and tell nothing.
-        // Probes and scrapes are never traced. Reads are sampled here, before the instrumentation does any
-        // work (span, context, header parsing), because on a cached read that work is most of the cost.
-        ignoreIncomingRequestHook: (req) =>
-          ['/metrics', '/healthz', '/readyz'].includes(req.url ?? '') ||
-          (isRead(req.method) && Math.random() >= readRatio),
+        disableIncomingRequestInstrumentation: true,
+        requireParentforOutgoingSpans: true,
       }),
       new MongoDBInstrumentation(),
-      new IORedisInstrumentation(),
+      new IORedisInstrumentation({ requireParentSpan: true }),
     ],
   });
-  current = { enabled: true, resource, spanProcessor, shutdown: () => provider.shutdown() };
+  current = { enabled: true, resource, spanProcessor, readRatio, shutdown: () => provider.shutdown() };
   return current;
 }
