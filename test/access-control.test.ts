@@ -2,19 +2,18 @@ import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Services } from '../integrations/services';
-import { opsAuth, type Account } from './support/accounts';
-import { testShipTo } from './support/addresses';
-import { stockedProduct } from './support/catalog';
-import { call, type JsonResponse } from './support/http';
 import {
-  connectTestServices,
   eventually,
-  startApi,
-  startWorker,
+  opsAuth,
+  startTestStack,
+  stockedProduct,
+  testShipTo,
   uniqueId,
+  type Account,
   type RunningApi,
-  type RunningWorker,
-} from './support/services';
+  type TestStack,
+} from './support/stack';
+import { call, type JsonResponse } from './support/http';
 
 // Staff-only endpoints (POST /ops/stock/reconcile) are covered in stock-reconciliation.test.ts, on its own
 // Redis db: a reconciliation here would touch every other test's counters in the shared one.
@@ -39,9 +38,9 @@ interface Guarded {
 const clientIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
 describe("nobody reaches another party's resources", () => {
+  let stack: TestStack;
   let services: Services;
   let api: RunningApi;
-  let worker: RunningWorker;
   const actors = new Map<Actor, Record<string, string>>();
   const sellerIds = new Map<Actor, string>();
   let activeB = '';
@@ -165,9 +164,8 @@ describe("nobody reaches another party's resources", () => {
   ];
 
   before(async () => {
-    services = await connectTestServices();
-    worker = await startWorker(services);
-    api = await startApi(services);
+    stack = await startTestStack();
+    ({ services, api } = stack);
     await Promise.all([
       signUp('sellerA', 'seller'),
       signUp('sellerB', 'seller'),
@@ -200,11 +198,7 @@ describe("nobody reaches another party's resources", () => {
     );
   });
 
-  after(async () => {
-    await api.stop();
-    await worker.stop();
-    await services.close();
-  });
+  after(() => stack.stop());
 
   const send = (row: Guarded, actor: Actor): Promise<JsonResponse> =>
     call(api.baseUrl, row.method, row.path(), {

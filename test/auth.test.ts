@@ -5,8 +5,7 @@ import { decoyHash, hashPassword, verifyPassword } from '../api/auth/passwords';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { issueToken, tokenKeys, tokenKeysOf, verifyToken, type TokenKeys } from '../api/auth/tokens';
 import type { Services } from '../integrations/services';
-import { call } from './support/http';
-import { connectTestServices, eventually, startApi, uniqueId, type RunningApi } from './support/services';
+import { call, connectTestServices, eventually, startApi, uniqueId, type RunningApi } from './support/stack';
 
 interface Session {
   token: string;

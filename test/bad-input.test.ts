@@ -3,8 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { problemTypeBase } from '../api/problem';
 import type { Services } from '../integrations/services';
 import { clientAddress, opsAuth, register, registerApprovedSeller, type Account } from './support/accounts';
-import { stockedProduct } from './support/catalog';
-import { connectTestServices, startApi, uniqueId, type RunningApi } from './support/services';
+import { connectTestServices, startApi, stockedProduct, uniqueId, type RunningApi } from './support/stack';
 
 // Hostile and careless input, endpoint by endpoint: each is refused with a 4xx problem body a client can
 // branch on, never a 500, and nothing shaped like a MongoDB operator ever reaches a query or a document.

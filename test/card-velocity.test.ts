@@ -1,20 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Services } from '../integrations/services';
-import { opsAuth, register } from './support/accounts';
-import { testShipTo as shipTo } from './support/addresses';
-import { stockedProduct } from './support/catalog';
-import { call } from './support/http';
 import {
+  call,
   connectTestServices,
   eventually,
+  opsAuth,
+  register,
   startApi,
   startWorker,
+  stockedProduct,
   testEnv,
+  testShipTo as shipTo,
   uniqueId,
   type RunningApi,
   type RunningWorker,
-} from './support/services';
+} from './support/stack';
 import { startStripeRecorder, type StripeRecorder } from './support/stripe-recorder';
 
 interface OpsOrder {

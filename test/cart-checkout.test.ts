@@ -4,21 +4,23 @@ import { buyerCartId } from '../cart/cart-ids';
 import { clearCart } from '../cart/checkout-cart';
 import type { Money } from '../domain/money';
 import type { Services } from '../integrations/services';
-import { opsAuth, register, type Account } from './support/accounts';
-import { testShipTo as shipTo } from './support/addresses';
-import { stockedProduct } from './support/catalog';
-import { call } from './support/http';
-import { type PlaceOrder, cartFor, checkout, orderOf, storefront } from './support/storefront';
 import {
+  call,
   connectTestServices,
   eventually,
+  opsAuth,
+  register,
   startApi,
   startWorker,
+  stockedProduct,
   testEnv,
+  testShipTo as shipTo,
   uniqueId,
+  type Account,
   type RunningApi,
   type RunningWorker,
-} from './support/services';
+} from './support/stack';
+import { type PlaceOrder, cartFor, checkout, orderOf, storefront } from './support/storefront';
 import { startStripeRecorder, type StripeRecorder } from './support/stripe-recorder';
 
 interface SellerPart {

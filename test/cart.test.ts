@@ -9,9 +9,8 @@ import { createProduct, updateProduct } from '../catalog/products';
 import type { Money } from '../domain/money';
 import type { Services } from '../integrations/services';
 import { clientAddress, opsAuth, register, type Account } from './support/accounts';
-import { stockedProduct } from './support/catalog';
+import { connectTestServices, startApi, stockedProduct, uniqueId, type RunningApi } from './support/stack';
 import { call, type JsonResponse } from './support/http';
-import { connectTestServices, startApi, uniqueId, type RunningApi } from './support/services';
 
 interface CartLine {
   sku: string;

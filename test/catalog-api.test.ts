@@ -3,9 +3,8 @@ import { randomInt } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { SellerDoc } from '../sellers/documents';
 import type { Services } from '../integrations/services';
-import type { Account } from './support/accounts';
+import { connectTestServices, startApi, uniqueId, type Account, type RunningApi } from './support/stack';
 import { call, type JsonResponse } from './support/http';
-import { connectTestServices, startApi, uniqueId, type RunningApi } from './support/services';
 
 interface Product {
   productId: string;

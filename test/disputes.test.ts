@@ -10,21 +10,23 @@ import type { Services } from '../integrations/services';
 import type { disputeWorkflow, sellerPayoutWorkflow } from '../workflows';
 import { disputeWorkflowId } from '../workflows/dispute-definitions';
 import { payoutWorkflowId } from '../workflows/payout-definitions';
-import { opsAuth, register, type Account } from './support/accounts';
-import { confirmedOrder, deliverSubOrder, listedProduct } from './support/delivered-order';
-import { historyToFile } from './support/history-file';
-import { call } from './support/http';
-import { line, seedDeliveredSubOrder, seedSeller } from './support/ledger-fixtures';
 import {
+  call,
   connectTestServices,
   eventually,
+  opsAuth,
+  register,
   startApi,
   startWorker,
   testEnv,
   uniqueId,
+  type Account,
   type RunningApi,
   type RunningWorker,
-} from './support/services';
+} from './support/stack';
+import { confirmedOrder, deliverSubOrder, listedProduct } from './support/delivered-order';
+import { historyToFile } from './support/history-file';
+import { line, seedDeliveredSubOrder, seedSeller } from './support/ledger-fixtures';
 import { disputeEvent, newDisputeId, postStripeEvent, type DisputeEventInput } from './support/stripe-events';
 import { startStripeRecorder, type StripeRecorder } from './support/stripe-recorder';
 

@@ -8,19 +8,20 @@ import { admissionsDue, ticketView } from '../domain/flash-sale';
 import { FlashSaleQueue } from '../integrations/flash-sale-queue';
 import type { Services } from '../integrations/services';
 import { flashSaleWorkflowId } from '../workflows/flash-sale-definitions';
-import { register, type Account } from './support/accounts';
-import { stockedProduct } from './support/catalog';
-import { call } from './support/http';
 import {
+  call,
   connectTestServices,
   eventually,
+  register,
   startApi,
   startWorker,
+  stockedProduct,
+  testShipTo as shipTo,
   uniqueId,
+  type Account,
   type RunningApi,
   type RunningWorker,
-} from './support/services';
-import { testShipTo as shipTo } from './support/addresses';
+} from './support/stack';
 
 interface TicketBody {
   ticket: string;

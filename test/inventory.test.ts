@@ -5,8 +5,7 @@ import { promisify } from 'node:util';
 import { createActivities } from '../activities';
 import { ledgerBalances } from '../activities/stock-ledger';
 import type { Services } from '../integrations/services';
-import { stockedProduct } from './support/catalog';
-import { connectTestServices, uniqueId } from './support/services';
+import { connectTestServices, stockedProduct, uniqueId } from './support/stack';
 
 const run = promisify(execFile);
 

@@ -9,12 +9,17 @@ import { ledgerBalances } from '../activities/stock-ledger';
 import type { Services } from '../integrations/services';
 import { orderWorkflowId } from '../workflows/order-definitions';
 import { sellerFulfillmentWorkflowId } from '../workflows/seller-fulfillment-definitions';
-import { register, type Account } from './support/accounts';
-import { testShipTo as shipTo } from './support/addresses';
+import {
+  call,
+  connectTestServices,
+  eventually,
+  register,
+  stockedProduct,
+  testShipTo as shipTo,
+  uniqueId,
+  type Account,
+} from './support/stack';
 import { startApiProcess, type ApiProcess } from './support/api-process';
-import { stockedProduct } from './support/catalog';
-import { call } from './support/http';
-import { connectTestServices, eventually, uniqueId } from './support/services';
 import { startStripeRecorder, type StripeRecorder } from './support/stripe-recorder';
 import { activitiesOf } from './support/workflow-history';
 import { startWorkerProcess, writeWorkflowBundle, type WorkerProcess } from './support/worker-process';

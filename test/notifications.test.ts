@@ -5,10 +5,17 @@ import { createNotificationActivities, type NotificationResult } from '../activi
 import { createEmailSender } from '../integrations/email';
 import type { Services } from '../integrations/services';
 import { createSmsSender } from '../integrations/sms';
-import { opsAuth, register } from './support/accounts';
-import { call } from './support/http';
+import {
+  call,
+  connectTestServices,
+  opsAuth,
+  register,
+  startApi,
+  testEnv,
+  uniqueId,
+  type RunningApi,
+} from './support/stack';
 import { startRecordingServer, type RecordingServer } from './support/recording-server';
-import { connectTestServices, startApi, testEnv, uniqueId, type RunningApi } from './support/services';
 
 const accountSid = `AC${'0123456789abcdef'.repeat(2)}`;
 const authToken = 'twilio-test-auth-token';

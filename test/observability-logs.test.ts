@@ -2,21 +2,22 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Services } from '../integrations/services';
 import { installTemporalRuntime } from '../observability/temporal-runtime';
-import { register, type Account } from './support/accounts';
-import { testShipTo as shipTo } from './support/addresses';
-import { stockedProduct } from './support/catalog';
-import { call } from './support/http';
-import { captureLogs } from './support/log-capture';
 import {
+  call,
   connectTestServices,
   eventually,
+  register,
   startApi,
   startWorker,
+  stockedProduct,
   testEnv,
+  testShipTo as shipTo,
   uniqueId,
+  type Account,
   type RunningApi,
   type RunningWorker,
-} from './support/services';
+} from './support/stack';
+import { captureLogs } from './support/log-capture';
 
 // The API's and the worker's real loggers write into memory here; a login and a paid order go through the
 // real stack, and then every line is read back.

@@ -3,24 +3,25 @@ import { after, before, describe, test } from 'node:test';
 import type { Services } from '../integrations/services';
 import { serveMetrics, type MetricsServer } from '../observability/metrics-server';
 import { installTemporalRuntime, temporalSdkMetricsUrl } from '../observability/temporal-runtime';
-import { register, type Account } from './support/accounts';
-import { testShipTo as shipTo } from './support/addresses';
-import { stockedProduct } from './support/catalog';
+import {
+  call,
+  connectTestServices,
+  eventually,
+  register,
+  startApi,
+  startWorker,
+  stockedProduct,
+  testEnv,
+  testShipTo as shipTo,
+  uniqueId,
+  type Account,
+  type RunningApi,
+  type RunningWorker,
+} from './support/stack';
 import { freePort } from './support/free-port';
-import { call } from './support/http';
 import { captureLogs } from './support/log-capture';
 import { seriesValue } from './support/prometheus-text';
 import { accountUpdatedEvent, liveAccount, postStripeEvent } from './support/stripe-events';
-import {
-  connectTestServices,
-  eventually,
-  startApi,
-  startWorker,
-  testEnv,
-  uniqueId,
-  type RunningApi,
-  type RunningWorker,
-} from './support/services';
 
 // The API's /metrics and the worker's metrics port, scraped as Prometheus would, while real orders and
 // webhooks go through the stack.

@@ -3,40 +3,34 @@ import { SpanKind } from '@opentelemetry/api';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Services } from '../integrations/services';
-import { register, type Account } from './support/accounts';
-import { testShipTo as shipTo } from './support/addresses';
-import { stockedProduct } from './support/catalog';
-import { call } from './support/http';
 import {
-  connectTestServices,
+  call,
   eventually,
-  startApi,
-  startWorker,
+  register,
+  startTestStack,
+  stockedProduct,
+  testShipTo as shipTo,
   uniqueId,
+  type Account,
   type RunningApi,
-  type RunningWorker,
-} from './support/services';
+  type TestStack,
+} from './support/stack';
 
 // One order through the real API, Temporal, worker, MongoDB, Redis and stripe-mock with tracing on: every
 // span of its path must share the trace the HTTP request opened.
 describe('traces: one trace from POST /orders to the payment authorization', () => {
+  let stack: TestStack;
   let services: Services;
   let api: RunningApi;
-  let worker: RunningWorker;
   let buyer: Account;
 
   before(async () => {
-    services = await connectTestServices();
-    worker = await startWorker(services);
-    api = await startApi(services);
+    stack = await startTestStack();
+    ({ services, api } = stack);
     buyer = await register(api.baseUrl, 'buyer');
   });
 
-  after(async () => {
-    await api.stop();
-    await worker.stop();
-    await services.close();
-  });
+  after(() => stack.stop());
 
   test('the request, the workflow, its activities and their MongoDB, Redis and Stripe calls are one trace', async () => {
     const { sku } = await stockedProduct(services, { stock: 3, price: 900 });

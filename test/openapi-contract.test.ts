@@ -6,8 +6,7 @@ import type { Express } from 'express';
 import { generateClientTypes } from '../client/generate-types';
 import { createApp } from '../api/app';
 import type { Services } from '../integrations/services';
-import { call } from './support/http';
-import { connectTestServices, startApi, type RunningApi } from './support/services';
+import { call, connectTestServices, startApi, type RunningApi } from './support/stack';
 
 interface Operation {
   security?: Record<string, string[]>[];

@@ -4,11 +4,17 @@ import { createActivities } from '../activities';
 import type { Services } from '../integrations/services';
 import { orderWorkflowId } from '../workflows/order-definitions';
 import { payoutScheduleId } from '../workflows/payout-definitions';
-import { register, type Account } from './support/accounts';
-import { testShipTo as shipTo } from './support/addresses';
-import { stockedProduct } from './support/catalog';
-import { call } from './support/http';
-import { connectTestServices, startApi, uniqueId, type RunningApi } from './support/services';
+import {
+  call,
+  connectTestServices,
+  register,
+  startApi,
+  stockedProduct,
+  testShipTo as shipTo,
+  uniqueId,
+  type Account,
+  type RunningApi,
+} from './support/stack';
 
 // What the Temporal UI's workflow list and page show ops, read back from the real dev server. No worker
 // runs here: the summary is the start request's own, before any workflow code.

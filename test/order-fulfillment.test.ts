@@ -2,19 +2,18 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SandboxCarrier } from '../integrations/carriers/sandbox-carrier';
 import type { Services } from '../integrations/services';
-import { register, type Account } from './support/accounts';
-import { stockedProduct } from './support/catalog';
-import { call } from './support/http';
 import {
-  connectTestServices,
+  call,
   eventually,
-  startApi,
-  startWorker,
+  register,
+  startTestStack,
+  stockedProduct,
+  testShipTo as shipTo,
   uniqueId,
+  type Account,
   type RunningApi,
-  type RunningWorker,
-} from './support/services';
-import { testShipTo as shipTo } from './support/addresses';
+  type TestStack,
+} from './support/stack';
 
 interface SubOrder {
   sellerId: string;
@@ -32,18 +31,17 @@ interface Order {
 }
 
 describe('checkout, the multi-vendor split and fulfilment, end to end', () => {
+  let stack: TestStack;
   let services: Services;
   let api: RunningApi;
-  let worker: RunningWorker;
   let buyer: Account;
   let sellerA: Account;
   let sellerB: Account;
   let carrier: SandboxCarrier;
 
   before(async () => {
-    services = await connectTestServices();
-    worker = await startWorker(services);
-    api = await startApi(services);
+    stack = await startTestStack();
+    ({ services, api } = stack);
     [buyer, sellerA, sellerB] = await Promise.all([
       register(api.baseUrl, 'buyer'),
       register(api.baseUrl, 'seller'),
@@ -51,11 +49,8 @@ describe('checkout, the multi-vendor split and fulfilment, end to end', () => {
     ]);
     carrier = new SandboxCarrier(services.env.CARRIER_WEBHOOK_SECRET);
   });
-  after(async () => {
-    await api.stop();
-    await worker.stop();
-    await services.close();
-  });
+
+  after(() => stack.stop());
 
   const order = (orderId: string) =>
     call<Order>(api.baseUrl, 'GET', `/orders/${orderId}`, { headers: buyer.auth }).then((r) => r.body);

@@ -9,9 +9,14 @@ import {
   type OrderState,
   type PlaceOrderInput,
 } from '../workflows/order-definitions';
-import { stockedProduct } from './support/catalog';
-import { connectTestServices, startWorker, uniqueId, type RunningWorker } from './support/services';
-import { testShipTo as shipTo } from './support/addresses';
+import {
+  connectTestServices,
+  startWorker,
+  stockedProduct,
+  testShipTo as shipTo,
+  uniqueId,
+  type RunningWorker,
+} from './support/stack';
 
 /**
  * The saga's steps in order, for the lean order (priced and recorded in one step, fraud signals beside it)

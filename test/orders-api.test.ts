@@ -2,19 +2,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Services } from '../integrations/services';
 import { orderWorkflowId } from '../workflows/order-definitions';
-import { opsAuth, register, type Account } from './support/accounts';
-import { stockedProduct } from './support/catalog';
-import { call } from './support/http';
 import {
-  connectTestServices,
+  call,
   eventually,
-  startApi,
-  startWorker,
+  opsAuth,
+  register,
+  startTestStack,
+  stockedProduct,
+  testShipTo as shipTo,
   uniqueId,
+  type Account,
   type RunningApi,
-  type RunningWorker,
-} from './support/services';
-import { testShipTo as shipTo } from './support/addresses';
+  type TestStack,
+} from './support/stack';
 
 interface Order {
   orderId: string;
@@ -25,23 +25,18 @@ interface Order {
 }
 
 describe('the walking-skeleton order, through the API and every real service', () => {
+  let stack: TestStack;
   let services: Services;
   let api: RunningApi;
-  let worker: RunningWorker;
   let buyer: Account;
 
   before(async () => {
-    services = await connectTestServices();
-    worker = await startWorker(services);
-    api = await startApi(services);
+    stack = await startTestStack();
+    ({ services, api } = stack);
     buyer = await register(api.baseUrl, 'buyer');
   });
 
-  after(async () => {
-    await api.stop();
-    await worker.stop();
-    await services.close();
-  });
+  after(() => stack.stop());
 
   const placeOrder = (body: Record<string, unknown>, key?: string, as: Account = buyer) =>
     call<Order>(api.baseUrl, 'POST', '/orders', {

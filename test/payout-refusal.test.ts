@@ -8,12 +8,10 @@ import { createSellerLedgerActivities } from '../activities/seller-ledger';
 import type { Services } from '../integrations/services';
 import { type PayoutOutcome, payoutWorkflowId } from '../workflows/payout-definitions';
 import type { sellerPayoutWorkflow } from '../workflows/seller-payout';
-import { opsAuth } from './support/accounts';
-import { historyToFile } from './support/history-file';
-import { call } from './support/http';
-import { line, seedDeliveredSubOrder, seedSeller } from './support/ledger-fixtures';
 import {
+  call,
   connectTestServices,
+  opsAuth,
   startApi,
   startWorker,
   testEnv,
@@ -21,7 +19,9 @@ import {
   workflowBundle,
   type RunningApi,
   type RunningWorker,
-} from './support/services';
+} from './support/stack';
+import { historyToFile } from './support/history-file';
+import { line, seedDeliveredSubOrder, seedSeller } from './support/ledger-fixtures';
 import { startStripeRecorder, type StripeRecorder } from './support/stripe-recorder';
 
 interface Payouts {

@@ -3,18 +3,20 @@ import { after, before, describe, test } from 'node:test';
 import { createSellerLedgerActivities } from '../activities/seller-ledger';
 import type { Services } from '../integrations/services';
 import { payoutScheduleId } from '../workflows/payout-definitions';
-import { type Account, opsAuth, register } from './support/accounts';
-import { call } from './support/http';
-import { line, seedDeliveredSubOrder, seedSeller } from './support/ledger-fixtures';
 import {
-  type RunningApi,
-  type RunningWorker,
+  call,
   connectTestServices,
   eventually,
+  opsAuth,
+  register,
   startApi,
   startWorker,
   uniqueId,
-} from './support/services';
+  type Account,
+  type RunningApi,
+  type RunningWorker,
+} from './support/stack';
+import { line, seedDeliveredSubOrder, seedSeller } from './support/ledger-fixtures';
 
 interface Money {
   amount: number;

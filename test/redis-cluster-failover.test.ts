@@ -5,7 +5,14 @@ import { ledgerBalances } from '../activities/stock-ledger';
 import type { Services } from '../integrations/services';
 import { stockKey } from '../integrations/stock-counters';
 import type { stockReconciliationWorkflow } from '../workflows';
-import { stockedProduct } from './support/catalog';
+import {
+  connectTestServices,
+  eventually,
+  startWorker,
+  stockedProduct,
+  uniqueId,
+  type RunningWorker,
+} from './support/stack';
 import {
   failOverGracefully,
   killNode,
@@ -16,13 +23,6 @@ import {
   testClusterNodes,
   type Shard,
 } from './support/redis-cluster';
-import {
-  connectTestServices,
-  eventually,
-  startWorker,
-  uniqueId,
-  type RunningWorker,
-} from './support/services';
 
 /** This file's ledger lives in a database of its own, so a reconciliation sees only this file's SKUs. */
 function ownDatabase(): string {

@@ -4,15 +4,15 @@ import { createActivities } from '../activities';
 import { ledgerBalances } from '../activities/stock-ledger';
 import type { Services } from '../integrations/services';
 import type { stockReconciliationWorkflow } from '../workflows';
-import { stockedProduct } from './support/catalog';
-import { startPrivateRedis, type PrivateRedis } from './support/private-redis';
 import {
   connectTestServices,
   eventually,
   startWorker,
+  stockedProduct,
   uniqueId,
   type RunningWorker,
-} from './support/services';
+} from './support/stack';
+import { startPrivateRedis, type PrivateRedis } from './support/private-redis';
 
 /** This file's ledger lives in a database of its own, so a reconciliation sees only this file's SKUs. */
 function ownDatabase(): string {

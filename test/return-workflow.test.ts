@@ -12,8 +12,7 @@ import {
   returnStateQuery,
   returnWorkflowId,
 } from '../workflows/return-definitions';
-import { testShipTo } from './support/addresses';
-import { eventually, uniqueId } from './support/services';
+import { eventually, testShipTo, uniqueId } from './support/stack';
 import { startTimeSkippingWorker, type TimeSkippingWorker } from './support/time-skipping';
 
 type Activities = Pick<

@@ -3,19 +3,21 @@ import { after, before, describe, test } from 'node:test';
 import { SandboxCarrier } from '../integrations/carriers/sandbox-carrier';
 import type { Services } from '../integrations/services';
 import { returnWorkflowId } from '../workflows/return-definitions';
-import { opsAuth, register, type Account } from './support/accounts';
-import { testShipTo as shipTo } from './support/addresses';
-import { stockedProduct } from './support/catalog';
-import { call } from './support/http';
 import {
+  call,
   connectTestServices,
   eventually,
+  opsAuth,
+  register,
   startApi,
   startWorker,
+  stockedProduct,
+  testShipTo as shipTo,
   uniqueId,
+  type Account,
   type RunningApi,
   type RunningWorker,
-} from './support/services';
+} from './support/stack';
 
 interface ReturnView {
   returnId: string;

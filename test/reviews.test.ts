@@ -7,18 +7,20 @@ import { refreshProductRating } from '../reviews/product-rating';
 import { catalogChangeStream, stockChangeStream } from '../search/stock-change-feed';
 import { CatalogIndexer } from '../search-indexer/catalog-indexer';
 import { deleteProductIndices } from '../search-indexer/product-index';
-import { opsAuth, register, type Account } from './support/accounts';
-import { confirmedOrder, deliverSubOrder, listedProduct, type OrderDriver } from './support/delivered-order';
-import { call } from './support/http';
 import {
+  call,
   connectTestServices,
   eventually,
+  opsAuth,
+  register,
   startApi,
   startWorker,
   uniqueId,
+  type Account,
   type RunningApi,
   type RunningWorker,
-} from './support/services';
+} from './support/stack';
+import { confirmedOrder, deliverSubOrder, listedProduct, type OrderDriver } from './support/delivered-order';
 
 interface Review {
   reviewId: string;

@@ -10,9 +10,15 @@ import type { Services } from '../integrations/services';
 import { CatalogIndexer } from '../search-indexer/catalog-indexer';
 import { aliasedIndices, deleteProductIndices, productAlias } from '../search-indexer/product-index';
 import { newProductId } from '../api/product-ids';
-import { register } from './support/accounts';
-import { call } from './support/http';
-import { connectTestServices, eventually, startApi, uniqueId, type RunningApi } from './support/services';
+import {
+  call,
+  connectTestServices,
+  eventually,
+  register,
+  startApi,
+  uniqueId,
+  type RunningApi,
+} from './support/stack';
 import { categorySearch } from './support/product-search';
 
 interface Item {

@@ -9,8 +9,7 @@ import type { ProductDoc } from '../catalog/documents';
 import type { Services } from '../integrations/services';
 import { CatalogIndexer } from '../search-indexer/catalog-indexer';
 import { deleteProductIndices, productAlias } from '../search-indexer/product-index';
-import { call } from './support/http';
-import { connectTestServices, eventually, startApi, uniqueId, type RunningApi } from './support/services';
+import { call, connectTestServices, eventually, startApi, uniqueId, type RunningApi } from './support/stack';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 import { categorySearch } from './support/product-search';
 

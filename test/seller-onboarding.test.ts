@@ -1,17 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Services } from '../integrations/services';
-import { opsAuth, register, type Account } from './support/accounts';
-import { call } from './support/http';
 import {
+  call,
   connectTestServices,
   eventually,
+  opsAuth,
+  register,
   startApi,
   startWorker,
   uniqueId,
+  type Account,
   type RunningApi,
   type RunningWorker,
-} from './support/services';
+} from './support/stack';
 import { payoutScheduleId } from '../workflows/payout-definitions';
 
 interface Onboarding {

@@ -7,19 +7,20 @@ import { SandboxCarrier } from '../integrations/carriers/sandbox-carrier';
 import type { Services } from '../integrations/services';
 import { orderWorkflowId, type OrderState, type PlaceOrderInput } from '../workflows/order-definitions';
 import { sellerFulfillmentWorkflowId } from '../workflows/seller-fulfillment-definitions';
-import { register, type Account } from './support/accounts';
-import { testShipTo as shipTo } from './support/addresses';
-import { stockedProduct } from './support/catalog';
-import { call } from './support/http';
 import {
+  call,
   connectTestServices,
   eventually,
+  register,
   startApi,
   startWorker,
+  stockedProduct,
+  testShipTo as shipTo,
   uniqueId,
+  type Account,
   type RunningApi,
   type RunningWorker,
-} from './support/services';
+} from './support/stack';
 import { lostWorkflowTasks } from './support/workflow-history';
 
 // A seller's part whose capture the bank refuses when the parcel ships: the part gives its stock back and

@@ -3,9 +3,14 @@ import { randomInt } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { createActivities } from '../activities';
 import type { Services } from '../integrations/services';
-import type { Account } from './support/accounts';
-import { call } from './support/http';
-import { connectTestServices, startApi, uniqueId, type RunningApi } from './support/services';
+import {
+  call,
+  connectTestServices,
+  startApi,
+  uniqueId,
+  type Account,
+  type RunningApi,
+} from './support/stack';
 
 interface Stock {
   productId: string;

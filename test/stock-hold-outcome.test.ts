@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createActivities } from '../activities';
 import type { Services } from '../integrations/services';
-import { stockedProduct } from './support/catalog';
+import { connectTestServices, stockedProduct, uniqueId } from './support/stack';
 import { ledgerAvailable as ledgerOf, redisAvailable as redisOf } from './support/stock';
-import { connectTestServices, uniqueId } from './support/services';
 
 // Each hold ends one way (released or sold), decided by one claim, and its ledger entries are written by
 // whoever asks, however often: the ledger follows every decision Redis carried out.

@@ -4,9 +4,8 @@ import { createActivities } from '../activities';
 import type { OrderDoc, SubOrderDoc } from '../orders/documents';
 import type { Services } from '../integrations/services';
 import { repairStockLedger } from '../inventory/ledger-repair';
-import { stockedProduct } from './support/catalog';
+import { connectTestServices, stockedProduct, uniqueId } from './support/stack';
 import { ledgerAvailable as ledgerOf } from './support/stock';
-import { connectTestServices, uniqueId } from './support/services';
 
 // Ledgers written before hold outcomes were claimed can hold reservations whose release was lost. The
 // repair decides each from its order's final state and appends what is missing, never editing anything.

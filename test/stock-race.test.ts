@@ -2,20 +2,21 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createActivities } from '../activities';
 import type { Services } from '../integrations/services';
-import { register, type Account } from './support/accounts';
-import { testShipTo as shipTo } from './support/addresses';
-import { stockedProduct } from './support/catalog';
-import { ledgerAvailable as ledgerOf } from './support/stock';
-import { call } from './support/http';
 import {
+  call,
   connectTestServices,
   eventually,
+  register,
   startApi,
   startWorker,
+  stockedProduct,
+  testShipTo as shipTo,
   uniqueId,
+  type Account,
   type RunningApi,
   type RunningWorker,
-} from './support/services';
+} from './support/stack';
+import { ledgerAvailable as ledgerOf } from './support/stock';
 
 // The race a busy storefront runs through ordinary checkout: more buyers than units, a third placing unpaid
 // orders and cancelling them, a third paying, a third paying and then cancelling, all at once. The ledger is

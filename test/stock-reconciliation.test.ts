@@ -8,16 +8,16 @@ import { ledgerBalances } from '../activities/stock-ledger';
 import type { RedisClient } from '../integrations/redis';
 import type { Services } from '../integrations/services';
 import { stockKey } from '../integrations/stock-counters';
-import { opsAuth } from './support/accounts';
-import { call } from './support/http';
 import {
+  call,
   connectTestServices,
+  opsAuth,
   startApi,
   startWorker,
   uniqueId,
   type RunningApi,
   type RunningWorker,
-} from './support/services';
+} from './support/stack';
 
 // This file flushes Redis, so it works on a db of its own (5); the shared test db (1) is never touched.
 // A Redis Cluster has only db 0: there the file runs only on the scale tests' own throw-away cluster

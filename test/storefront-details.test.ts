@@ -3,9 +3,14 @@ import { after, before, describe, test } from 'node:test';
 import type { Services } from '../integrations/services';
 import { stockChangeStream } from '../search/stock-change-feed';
 import { clientAddress, opsAuth, register, registerApprovedSeller, type Account } from './support/accounts';
-import { stockedProduct } from './support/catalog';
-import { call } from './support/http';
-import { connectTestServices, startApi, uniqueId, type RunningApi } from './support/services';
+import {
+  call,
+  connectTestServices,
+  startApi,
+  stockedProduct,
+  uniqueId,
+  type RunningApi,
+} from './support/stack';
 
 interface Problem {
   type: string;

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import type { Services } from '../integrations/services';
-import { call } from './support/http';
-import { connectTestServices, startApi, type RunningApi } from './support/services';
+import { call, connectTestServices, startApi, type RunningApi } from './support/stack';
 
 // A client that invents a new X-Forwarded-For on every try must not get a new per-address budget: the
 // header is believed only from the proxies TRUST_PROXY names.

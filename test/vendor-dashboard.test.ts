@@ -6,18 +6,20 @@ import type { Money } from '../domain/money';
 import type { SubOrderDoc } from '../orders/documents';
 import type { Services } from '../integrations/services';
 import { payoutScheduleId } from '../workflows/payout-definitions';
-import { opsAuth, register, type Account } from './support/accounts';
-import { confirmedOrder, deliverSubOrder, listedProduct, type OrderDriver } from './support/delivered-order';
-import { call } from './support/http';
 import {
+  call,
   connectTestServices,
   eventually,
+  opsAuth,
+  register,
   startApi,
   startWorker,
   uniqueId,
+  type Account,
   type RunningApi,
   type RunningWorker,
-} from './support/services';
+} from './support/stack';
+import { confirmedOrder, deliverSubOrder, listedProduct, type OrderDriver } from './support/delivered-order';
 
 interface Dashboard {
   sellerId: string;

@@ -9,19 +9,20 @@ import {
   sellerOnboardingStateQuery,
   sellerOnboardingWorkflowId,
 } from '../workflows/seller-onboarding-definitions';
-import { register, type Account } from './support/accounts';
-import { confirmedOrder, listedProduct } from './support/delivered-order';
-import { call } from './support/http';
 import {
+  call,
   connectTestServices,
   eventually,
+  register,
   startApi,
   startWorker,
   testEnv,
   uniqueId,
+  type Account,
   type RunningApi,
   type RunningWorker,
-} from './support/services';
+} from './support/stack';
+import { confirmedOrder, listedProduct } from './support/delivered-order';
 import {
   accountUpdatedEvent,
   liveAccount,

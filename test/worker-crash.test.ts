@@ -8,14 +8,21 @@ import { ledgerBalances } from '../activities/stock-ledger';
 import type { Services } from '../integrations/services';
 import { orderWorkflowId } from '../workflows/order-definitions';
 import { sellerFulfillmentWorkflowId } from '../workflows/seller-fulfillment-definitions';
-import { register, type Account } from './support/accounts';
-import { stockedProduct } from './support/catalog';
-import { call } from './support/http';
-import { connectTestServices, eventually, startApi, uniqueId, type RunningApi } from './support/services';
+import {
+  call,
+  connectTestServices,
+  eventually,
+  register,
+  startApi,
+  stockedProduct,
+  testShipTo as shipTo,
+  uniqueId,
+  type Account,
+  type RunningApi,
+} from './support/stack';
 import { startStripeRecorder, type StripeRecorder } from './support/stripe-recorder';
 import { activitiesOf, lostWorkflowTasks } from './support/workflow-history';
 import { startWorkerProcess, writeWorkflowBundle, type WorkerProcess } from './support/worker-process';
-import { testShipTo as shipTo } from './support/addresses';
 
 // The worker runs as its own OS process and is killed with SIGKILL at the worst moments of the checkout
 // saga: right after Redis took the stock (a local activity, inside a workflow task), and right after Stripe

@@ -16,19 +16,20 @@ import { returnWorkflowId } from '../workflows/return-definitions';
 import { orderWorkflowId } from '../workflows/order-definitions';
 import { sellerFulfillmentWorkflowId } from '../workflows/seller-fulfillment-definitions';
 import { sellerOnboardingWorkflowId } from '../workflows/seller-onboarding-definitions';
-import { register, type Account } from './support/accounts';
-import { confirmedOrder, deliverSubOrder, listedProduct } from './support/delivered-order';
-import { call } from './support/http';
 import {
+  call,
   connectTestServices,
   eventually,
+  register,
   startApi,
   startWorker,
   uniqueId,
   workflowBundle,
+  type Account,
   type RunningApi,
   type RunningWorker,
-} from './support/services';
+} from './support/stack';
+import { confirmedOrder, deliverSubOrder, listedProduct } from './support/delivered-order';
 import { historyFromFile, historyToFile } from './support/history-file';
 import { accountUpdatedEvent, liveAccount, postStripeEvent } from './support/stripe-events';
 
