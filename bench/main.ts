@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import { productList, productReads } from './catalog-reads';
+import { checkoutRace } from './checkout-race';
 import { openBenchContext, type BenchContext } from './context';
 import { databaseWrites } from './database-writes';
 import { flashSale } from './flash-sale';
@@ -24,6 +25,8 @@ const measurements: { name: string; measure: (ctx: BenchContext) => Promise<Row[
   // Starts the scale tests' Redis Cluster (scripts/stack/redis-cluster.sh) unless it runs already.
   { name: 'stock reservations on Redis Cluster', measure: stockOnCluster },
   { name: 'orders end to end', measure: orders },
+  // 400 buyers for 37 units, three times on the same database: about a minute on a quiet machine.
+  { name: 'checkout race', measure: checkoutRace },
   // 10,000 buyers in child processes against two API processes: a minute or two.
   { name: 'flash sale', measure: flashSale },
   // Search builds (or reuses) a 100,000-product catalog of its own; the first run takes a few minutes.
