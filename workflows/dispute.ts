@@ -25,7 +25,7 @@ import {
   disputeEventSignal,
   disputeStateQuery,
   submitDisputeUpdate,
-} from './dispute-definitions';
+} from '../disputes/dispute-messages';
 import { notifyDispute } from './dispute-notifications';
 import { DisputeId, MarketplaceStatus, OrderId, SellerId } from './search-attributes';
 
