@@ -26,6 +26,29 @@ export type DisputeOutcome = 'won' | 'lost';
 /** Statuses after which nothing changes any more. */
 export const settledDisputeStatuses: readonly DisputeStatus[] = ['won', 'lost', 'accepted', 'unmatched'];
 
+// Which status may follow which. A dispute never moves back (a submitted dispute does not wait for evidence
+// again), and Stripe's outcome may settle it from any open status once the hold is in place.
+const transitions: Record<DisputeStatus, readonly DisputeStatus[]> = {
+  opening: ['awaiting_evidence', 'unmatched'],
+  awaiting_evidence: ['submitted', 'accepted', 'awaiting_outcome', 'won', 'lost'],
+  submitted: ['won', 'lost'],
+  awaiting_outcome: ['won', 'lost'],
+  accepted: [],
+  won: [],
+  lost: [],
+  unmatched: [],
+};
+
+/** Whether a dispute may move from one status to another (staying put is always allowed). */
+export function canMoveDispute(from: DisputeStatus, to: DisputeStatus): boolean {
+  return from === to || transitions[from].includes(to);
+}
+
+/** Evidence may be added, and ops may submit or accept, only while the dispute waits for evidence. */
+export function disputeTakesEvidence(status: DisputeStatus): boolean {
+  return status === 'awaiting_evidence';
+}
+
 export function isOpenDispute(status: DisputeStatus): boolean {
   return !settledDisputeStatuses.includes(status);
 }

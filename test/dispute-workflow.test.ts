@@ -11,7 +11,7 @@ import {
   disputeEventSignal,
   disputeStateQuery,
   disputeWorkflowId,
-} from '../workflows/dispute-definitions';
+} from '../disputes/dispute-messages';
 import { DisputeId } from '../workflows/search-attributes';
 import { line, seedDeliveredSubOrder, seedSeller } from './support/ledger-fixtures';
 import { connectTestServices, testEnv, uniqueId } from './support/services';

@@ -8,7 +8,7 @@ import type { SellerLedgerEntry } from '../domain/seller-ledger';
 import { disputesByStatus } from '../reporting/dispute-outcomes';
 import type { Services } from '../integrations/services';
 import type { disputeWorkflow, sellerPayoutWorkflow } from '../workflows';
-import { disputeWorkflowId } from '../workflows/dispute-definitions';
+import { disputeWorkflowId } from '../disputes/dispute-messages';
 import { payoutWorkflowId } from '../workflows/payout-definitions';
 import {
   call,

@@ -1,7 +1,7 @@
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { MarketplaceActivities } from '../activities';
 import type { TemplateData, TemplateName } from '../activities/notification-templates';
-import type { DisputeState } from './dispute-definitions';
+import type { DisputeState } from '../disputes/dispute-messages';
 
 const act = proxyActivities<MarketplaceActivities>({
   startToCloseTimeout: '30 seconds',

@@ -1,19 +1,14 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
-import type { Filter } from 'mongodb';
 import { z } from 'zod';
+import { acceptDispute, addDisputeEvidence, submitDispute } from '../../disputes/dispute-commands';
+import { listDisputes } from '../../disputes/dispute-reads';
 import type { EvidenceDraft } from '../../domain/dispute-evidence';
-import type { DisputeDoc } from '../../disputes/documents';
 import type { Services } from '../../integrations/services';
-import {
-  acceptDisputeUpdate,
-  addDisputeEvidenceUpdate,
-  disputeWorkflowId,
-  submitDisputeUpdate,
-} from '../../workflows/dispute-definitions';
-import { principalOf, requireRole } from '../auth/principal';
-import { disputeDocView, ownedDispute, readDispute } from '../dispute-reads';
+import { principalOf } from '../auth/principal';
+import { ownedDispute, readDispute } from '../dispute-access';
 import { problemResponses } from '../openapi-registry';
+import { declareRoute, type RouteTable } from '../route';
 import {
   acceptDisputeBody,
   disputeEvidenceBody,
@@ -22,7 +17,6 @@ import {
   disputeView,
   submitDisputeBody,
 } from '../schemas-dispute';
-import { parseParams, validBody } from '../validation';
 import { runStep } from '../workflow-steps';
 
 function draftOf(body: z.infer<typeof disputeEvidenceBody>): EvidenceDraft {
@@ -30,20 +24,31 @@ function draftOf(body: z.infer<typeof disputeEvidenceBody>): EvidenceDraft {
   return { text, documentUrls };
 }
 
+const ok = (description: string) => ({
+  200: { description, content: { 'application/json': { schema: disputeView } } },
+});
+const stepResponses = (what: string) => ({
+  ...ok(`The dispute after ${what}`),
+  ...problemResponses(400, 401, 403, 404, 409, 415, 422, 503),
+});
+
 /** Card disputes: the seller's evidence, ops' submission or acceptance, and reads for both. */
 export function disputesRouter(services: Services, registry: OpenAPIRegistry): Router {
-  const { collections, temporal } = services;
-  const router = Router();
-  const ok = (description: string) => ({
-    200: { description, content: { 'application/json': { schema: disputeView } } },
-  });
+  const table = { router: Router(), registry };
+  declareDisputeReads(table, services);
+  declareDisputeSteps(table, services);
+  return table.router;
+}
 
-  registry.registerPath({
+/** The seller's list and one dispute, read from the dispute's read model. */
+function declareDisputeReads(table: RouteTable, services: Services): void {
+  declareRoute(table, {
     method: 'get',
     path: '/seller/disputes',
     summary: "The seller's card disputes, newest first (ops: any seller's, filter by sellerId)",
     security: [{ bearer: [] }],
-    request: { query: disputeListQuery },
+    roles: ['seller', 'ops'],
+    query: disputeListQuery,
     responses: {
       200: {
         description: 'A page of disputes',
@@ -51,134 +56,96 @@ export function disputesRouter(services: Services, registry: OpenAPIRegistry): R
       },
       ...problemResponses(400, 401, 403),
     },
-  });
-  router.get('/seller/disputes', requireRole('seller', 'ops'), async (req, res) => {
-    const principal = principalOf(req);
-    const query = parseParams(disputeListQuery, req.query);
-    const filter: Filter<DisputeDoc> = {};
-    if (principal.role === 'seller') filter.sellerId = principal.sellerId ?? '-';
-    else if (query.sellerId) filter.sellerId = query.sellerId;
-    if (query.status) filter.status = query.status;
-    const items = await collections.disputes
-      .find(filter)
-      .sort({ createdAt: -1 })
-      .skip(query.offset)
-      .limit(query.limit)
-      .toArray();
-    res.json({ items: items.map(disputeDocView) });
+    async handle({ query }, req, res) {
+      const principal = principalOf(req);
+      // A seller sees only their own; ops see anyone's, or one seller's when asked.
+      const sellerId = principal.role === 'seller' ? (principal.sellerId ?? '-') : query.sellerId;
+      const { status, offset, limit } = query;
+      const items = await listDisputes(services.collections, {
+        ...(sellerId !== undefined ? { sellerId } : {}),
+        ...(status ? { status } : {}),
+        offset,
+        limit,
+      });
+      res.json({ items });
+    },
   });
 
-  registry.registerPath({
+  declareRoute(table, {
     method: 'get',
     path: '/disputes/{id}',
     summary: 'One dispute with the evidence gathered so far (its seller or ops)',
     security: [{ bearer: [] }],
-    request: { params: disputeIdParam },
+    roles: ['seller', 'ops'],
+    params: disputeIdParam,
     responses: { ...ok('The dispute'), ...problemResponses(400, 401, 403, 404) },
+    async handle({ params }, req, res) {
+      res.json(await readDispute(services, principalOf(req), params.id));
+    },
   });
-  router.get('/disputes/:id', requireRole('seller', 'ops'), async (req, res) => {
-    const { id } = parseParams(disputeIdParam, req.params);
-    res.json(await readDispute(services, principalOf(req), id));
-  });
+}
 
-  const stepResponses = (what: string) => ({
-    ...ok(`The dispute after ${what}`),
-    ...problemResponses(400, 401, 403, 404, 409, 415, 422, 503),
-  });
+/** What sellers and ops do to an open dispute: each is one update of the dispute's workflow. */
+function declareDisputeSteps(table: RouteTable, services: Services): void {
+  const { temporal } = services;
 
-  registry.registerPath({
+  declareRoute(table, {
     method: 'post',
     path: '/seller/disputes/{id}/evidence',
     summary: "Add the seller's evidence (ops may add too); merged field by field until it is submitted",
     security: [{ bearer: [] }],
-    request: {
-      params: disputeIdParam,
-      body: { content: { 'application/json': { schema: disputeEvidenceBody } } },
-    },
+    roles: ['seller', 'ops'],
+    params: disputeIdParam,
+    body: disputeEvidenceBody,
     responses: stepResponses('the evidence was added'),
-  });
-  router.post(
-    '/seller/disputes/:id/evidence',
-    requireRole('seller', 'ops'),
-    validBody(disputeEvidenceBody),
-    async (req, res) => {
-      const { id } = parseParams(disputeIdParam, req.params);
+    async handle({ params, body }, req, res) {
       const principal = principalOf(req);
-      await ownedDispute(services, principal, id);
-      const evidence = draftOf(req.body as z.infer<typeof disputeEvidenceBody>);
+      await ownedDispute(services, principal, params.id);
       const by = principal.role === 'ops' ? 'ops' : 'seller';
       await runStep(temporal, 'add evidence to this dispute', () =>
-        temporal.workflow.getHandle(disputeWorkflowId(id)).executeUpdate(addDisputeEvidenceUpdate, {
-          args: [{ by, evidence }],
-        }),
+        addDisputeEvidence(temporal, params.id, { by, evidence: draftOf(body) }),
       );
-      res.json(await readDispute(services, principal, id));
+      res.json(await readDispute(services, principal, params.id));
     },
-  );
+  });
 
-  registry.registerPath({
+  declareRoute(table, {
     method: 'post',
     path: '/ops/disputes/{id}/submit',
     summary: 'Submit the evidence to Stripe now, optionally adding to it first (ops)',
     security: [{ bearer: [] }],
-    request: {
-      params: disputeIdParam,
-      body: { content: { 'application/json': { schema: submitDisputeBody } } },
-    },
+    roles: ['ops'],
+    params: disputeIdParam,
+    body: submitDisputeBody,
     responses: stepResponses('the submission'),
-  });
-  router.post(
-    '/ops/disputes/:id/submit',
-    requireRole('ops'),
-    validBody(submitDisputeBody),
-    async (req, res) => {
-      const { id } = parseParams(disputeIdParam, req.params);
+    async handle({ params, body }, req, res) {
       const principal = principalOf(req);
-      await ownedDispute(services, principal, id);
-      const body = req.body as z.infer<typeof submitDisputeBody>;
+      await ownedDispute(services, principal, params.id);
       await runStep(temporal, 'submit this dispute', () =>
-        temporal.workflow.getHandle(disputeWorkflowId(id)).executeUpdate(submitDisputeUpdate, {
-          args: [
-            {
-              ...(body.evidence ? { evidence: draftOf(body.evidence) } : {}),
-              ...(body.note ? { note: body.note } : {}),
-            },
-          ],
+        submitDispute(temporal, params.id, {
+          ...(body.evidence ? { evidence: draftOf(body.evidence) } : {}),
+          ...(body.note ? { note: body.note } : {}),
         }),
       );
-      res.json(await readDispute(services, principal, id));
+      res.json(await readDispute(services, principal, params.id));
     },
-  );
+  });
 
-  registry.registerPath({
+  declareRoute(table, {
     method: 'post',
     path: '/ops/disputes/{id}/accept',
     summary:
       'Accept the loss: the dispute is closed on Stripe and the seller ledger settles it as lost (ops)',
     security: [{ bearer: [] }],
-    request: {
-      params: disputeIdParam,
-      body: { content: { 'application/json': { schema: acceptDisputeBody } } },
-    },
+    roles: ['ops'],
+    params: disputeIdParam,
+    body: acceptDisputeBody,
     responses: stepResponses('the acceptance'),
-  });
-  router.post(
-    '/ops/disputes/:id/accept',
-    requireRole('ops'),
-    validBody(acceptDisputeBody),
-    async (req, res) => {
-      const { id } = parseParams(disputeIdParam, req.params);
+    async handle({ params, body }, req, res) {
       const principal = principalOf(req);
-      await ownedDispute(services, principal, id);
-      const body = req.body as z.infer<typeof acceptDisputeBody>;
-      await runStep(temporal, 'accept this dispute', () =>
-        temporal.workflow
-          .getHandle(disputeWorkflowId(id))
-          .executeUpdate(acceptDisputeUpdate, { args: [body] }),
-      );
-      res.json(await readDispute(services, principal, id));
+      await ownedDispute(services, principal, params.id);
+      await runStep(temporal, 'accept this dispute', () => acceptDispute(temporal, params.id, body));
+      res.json(await readDispute(services, principal, params.id));
     },
-  );
-
-  return router;
+  });
 }

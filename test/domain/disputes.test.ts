@@ -3,7 +3,12 @@ import { describe, test } from 'node:test';
 import { disputeDeadlines } from '../../domain/dispute-deadlines';
 import { emptyEvidence, mergeEvidence, stripeEvidence } from '../../domain/dispute-evidence';
 import { disputeExposure, disputeHold } from '../../domain/dispute-postings';
-import { followStripeEvent, outcomeOfStripeStatus } from '../../domain/dispute-status';
+import {
+  canMoveDispute,
+  disputeTakesEvidence,
+  followStripeEvent,
+  outcomeOfStripeStatus,
+} from '../../domain/dispute-status';
 import { money } from '../../domain/money';
 import { type SellerLedgerEntry, heldForDisputes, sellerBalances } from '../../domain/seller-ledger';
 
@@ -12,6 +17,19 @@ const hour = 3_600_000;
 const posted = { sale: usd(4000), commission: usd(-400), shipping: usd(599) };
 
 describe('dispute rules', () => {
+  test('a dispute moves forward only, takes evidence only while it waits for it, and settled stays settled', () => {
+    assert.ok(canMoveDispute('opening', 'awaiting_evidence'));
+    assert.ok(canMoveDispute('opening', 'unmatched'));
+    assert.ok(canMoveDispute('awaiting_evidence', 'lost'), 'Stripe may rule before anyone submits');
+    assert.ok(canMoveDispute('accepted', 'accepted'), 'settling an accepted loss keeps it accepted');
+    assert.equal(canMoveDispute('submitted', 'awaiting_evidence'), false);
+    assert.equal(canMoveDispute('opening', 'won'), false, 'no outcome before the hold is in place');
+    assert.equal(canMoveDispute('won', 'lost'), false);
+    assert.equal(canMoveDispute('unmatched', 'awaiting_evidence'), false);
+    assert.ok(disputeTakesEvidence('awaiting_evidence'));
+    assert.equal(disputeTakesEvidence('submitted'), false);
+  });
+
   test('a final Stripe status decides whenever it arrives; an open one never moves back', () => {
     let view = followStripeEvent(
       { stripeStatus: 'needs_response' },

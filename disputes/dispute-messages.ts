@@ -3,7 +3,9 @@ import type { EvidenceDraft, ShipmentFacts } from '../domain/dispute-evidence';
 import type { DisputeFeePayer, DisputeOutcome, DisputeStatus } from '../domain/dispute-status';
 import type { Money } from '../domain/money';
 
-// Shared by the dispute workflow, the Stripe webhook and the API.
+// What the dispute workflow is told (a Stripe event, evidence, ops' decision) and answers (its state), with
+// its id and input: shared by the workflow, the dispute's commands and its read model. Kept in the
+// capability's home, below workflows/, so the read model and the commands need not import upwards.
 
 /** One workflow per Stripe dispute: every webhook about it signals-with-start this id. */
 export function disputeWorkflowId(disputeId: string): string {

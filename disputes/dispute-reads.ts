@@ -1,12 +1,13 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { DisputeDoc } from '../disputes/documents';
+import type { Filter } from 'mongodb';
+import type { DisputeStatus } from '../domain/dispute-status';
+import type { Collections } from '../integrations/collections';
 import type { Services } from '../integrations/services';
-import { type DisputeState, disputeStateQuery, disputeWorkflowId } from '../workflows/dispute-definitions';
-import { owns } from './auth/principal';
-import type { Principal } from './auth/tokens';
-import { HttpProblem } from './problem';
+import type { DisputeDoc } from './documents';
+import { type DisputeState, disputeStateQuery, disputeWorkflowId } from './dispute-messages';
 
-export const disputeNotFound = () => new HttpProblem(404, 'dispute-not-found', 'No such dispute');
+// The dispute as its seller and ops read it: the record its workflow keeps, with the workflow's live state
+// over it while the workflow still answers.
 
 export function disputeDocView(doc: DisputeDoc): Record<string, unknown> {
   // Stripe's charge and payment ids stay internal; the view names the dispute, order and sub-order.
@@ -30,19 +31,26 @@ export function disputeDocView(doc: DisputeDoc): Record<string, unknown> {
   };
 }
 
-/** The dispute's record, if this principal may see it (its seller or ops); a 404 otherwise. */
-export async function ownedDispute(
-  services: Services,
-  principal: Principal,
-  id: string,
-): Promise<DisputeDoc> {
-  const doc = await services.collections.disputes.findOne({ _id: id });
-  if (!doc?.sellerId || !owns(principal, { sellerId: doc.sellerId })) {
-    // An unmatched dispute belongs to no seller: only ops see it.
-    if (doc && principal.role === 'ops') return doc;
-    throw disputeNotFound();
-  }
-  return doc;
+/** A page of disputes, newest first; one seller's when `sellerId` is given, everyone's otherwise. */
+export async function listDisputes(
+  collections: Collections,
+  page: { sellerId?: string; status?: DisputeStatus; offset: number; limit: number },
+): Promise<Array<Record<string, unknown>>> {
+  const filter: Filter<DisputeDoc> = {};
+  if (page.sellerId !== undefined) filter.sellerId = page.sellerId;
+  if (page.status) filter.status = page.status;
+  const items = await collections.disputes
+    .find(filter)
+    .sort({ createdAt: -1 })
+    .skip(page.offset)
+    .limit(page.limit)
+    .toArray();
+  return items.map(disputeDocView);
+}
+
+/** The dispute's record, or null when there is none. */
+export async function findDispute(collections: Collections, id: string): Promise<DisputeDoc | null> {
+  return collections.disputes.findOne({ _id: id });
 }
 
 const queryPatienceMs = 3_000;
@@ -69,13 +77,8 @@ async function liveState(services: Services, id: string): Promise<DisputeState |
  * The record, with the workflow's live state over it (the evidence gathered lives there, and the state may
  * be ahead of its record). With no worker answering, or the workflow past retention, the record alone.
  */
-export async function readDispute(
-  services: Services,
-  principal: Principal,
-  id: string,
-): Promise<Record<string, unknown>> {
-  const doc = await ownedDispute(services, principal, id);
-  const state = await liveState(services, id);
+export async function disputeView(services: Services, doc: DisputeDoc): Promise<Record<string, unknown>> {
+  const state = await liveState(services, doc._id);
   if (!state) return disputeDocView(doc);
   const { facts: _facts, lastEventAt: _last, fee: _fee, sellerAnsweredAt: _answered, ...shown } = state;
   return { ...disputeDocView(doc), ...shown };
