@@ -1,82 +1,42 @@
-import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import express, { Router } from 'express';
 import type Stripe from 'stripe';
 import { z } from 'zod';
-import { isDuplicateKeyError } from '../../integrations/collections';
 import type { Services } from '../../integrations/services';
 import { noteWebhookEventType } from '../../observability/webhook-metrics';
-import {
-  type AccountUpdatedEvent,
-  sellerOnboardingWorkflowId,
-  stripeAccountUpdatedSignal,
-} from '../../workflows/seller-onboarding-definitions';
-import { disputeEventTypes, followDisputeEvent } from '../dispute-events';
 import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';
+import { declareRoute } from '../route';
+import { receiveStripeEvent } from '../stripe-events';
 
 const acknowledged = z
   .object({ received: z.literal(true), duplicate: z.boolean() })
   .openapi('WebhookReceived');
 
-function accountUpdate(event: Stripe.Event, account: Stripe.Account): AccountUpdatedEvent {
-  return {
-    eventId: event.id,
-    created: event.created,
-    accountId: account.id,
-    account: {
-      chargesEnabled: account.charges_enabled ?? false,
-      payoutsEnabled: account.payouts_enabled ?? false,
-      detailsSubmitted: account.details_submitted ?? false,
-      disabledReason: account.requirements?.disabled_reason ?? null,
-    },
-  };
-}
+// declareRoute parses JSON bodies, but the signature covers the exact bytes Stripe sent: this route takes
+// the raw body itself, so its request (signature header and event body) is documented here instead.
+const signedEvent: Pick<RouteConfig, 'request'> = {
+  request: {
+    headers: z.object({ 'stripe-signature': z.string() }),
+    body: { content: { 'application/json': { schema: z.object({ id: z.string(), type: z.string() }) } } },
+  },
+};
 
 /**
- * Stripe's webhooks. Must be mounted before express.json(): the signature covers the exact bytes Stripe
- * sent, so this router parses its own raw body. Each event id is taken in once (webhook_events has a
- * unique _id); if handing it on fails, the record is removed again so Stripe's redelivery is not dropped.
+ * Stripe's webhooks. Must be mounted before express.json(): this router parses its own raw body, verifies
+ * the signature on it, and hands each event on once (see receiveStripeEvent).
  */
 export function stripeWebhooksRouter(services: Services, registry: OpenAPIRegistry): Router {
-  const { stripe, collections, temporal, env } = services;
-  const router = Router();
+  const { stripe, env } = services;
+  const table = { router: Router(), registry };
 
-  async function sellerIdFor(account: Stripe.Account): Promise<string | undefined> {
-    const fromMetadata = account.metadata?.sellerId;
-    if (fromMetadata) return fromMetadata;
-    const seller = await collections.sellers.findOne({ stripeAccountId: account.id });
-    return seller?._id;
-  }
-
-  async function handle(event: Stripe.Event): Promise<void> {
-    if (disputeEventTypes.has(event.type)) {
-      await followDisputeEvent(services, event);
-      return;
-    }
-    if (event.type !== 'account.updated') return;
-    const account = event.data.object;
-    const sellerId = await sellerIdFor(account);
-    if (!sellerId) return;
-    try {
-      await temporal.workflow
-        .getHandle(sellerOnboardingWorkflowId(sellerId))
-        .signal(stripeAccountUpdatedSignal, accountUpdate(event, account));
-    } catch (error) {
-      // Onboarding is over (or never began here): nothing left to steer, and Stripe must not retry forever.
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-    }
-  }
-
-  registry.registerPath({
+  declareRoute(table, {
     method: 'post',
     path: '/webhooks/stripe',
     summary:
       'Stripe events (signed with Stripe-Signature); account.updated steers seller onboarding, charge.dispute.* the dispute workflows',
-    request: {
-      headers: z.object({ 'stripe-signature': z.string() }),
-      body: { content: { 'application/json': { schema: z.object({ id: z.string(), type: z.string() }) } } },
-    },
+    ...signedEvent,
+    before: [express.raw({ type: () => true, limit: '512kb' })],
     responses: {
       200: {
         description: 'Taken in (or a duplicate)',
@@ -84,36 +44,22 @@ export function stripeWebhooksRouter(services: Services, registry: OpenAPIRegist
       },
       ...problemResponses(400, 413),
     },
+    async handle(_input, req, res) {
+      const signature = req.get('stripe-signature');
+      const payload: unknown = req.body;
+      if (!signature || !Buffer.isBuffer(payload)) {
+        throw new HttpProblem(400, 'invalid-signature', 'The Stripe-Signature header is missing');
+      }
+      let event: Stripe.Event;
+      try {
+        event = stripe.webhooks.constructEvent(payload, signature, env.STRIPE_WEBHOOK_SECRET);
+      } catch {
+        throw new HttpProblem(400, 'invalid-signature', 'The Stripe signature does not match the payload');
+      }
+      noteWebhookEventType(res, event.type);
+      const { duplicate } = await receiveStripeEvent(services, event);
+      res.json({ received: true, duplicate });
+    },
   });
-  router.post('/webhooks/stripe', express.raw({ type: () => true, limit: '512kb' }), async (req, res) => {
-    const signature = req.get('stripe-signature');
-    const payload: unknown = req.body;
-    if (!signature || !Buffer.isBuffer(payload)) {
-      throw new HttpProblem(400, 'invalid-signature', 'The Stripe-Signature header is missing');
-    }
-    let event: Stripe.Event;
-    try {
-      event = stripe.webhooks.constructEvent(payload, signature, env.STRIPE_WEBHOOK_SECRET);
-    } catch {
-      throw new HttpProblem(400, 'invalid-signature', 'The Stripe signature does not match the payload');
-    }
-    noteWebhookEventType(res, event.type);
-    const recordId = `stripe:${event.id}`;
-    try {
-      await collections.webhookEvents.insertOne({ _id: recordId, type: event.type, receivedAt: new Date() });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      res.json({ received: true, duplicate: true });
-      return;
-    }
-    try {
-      await handle(event);
-    } catch (error) {
-      await collections.webhookEvents.deleteOne({ _id: recordId });
-      throw error;
-    }
-    res.json({ received: true, duplicate: false });
-  });
-
-  return router;
+  return table.router;
 }

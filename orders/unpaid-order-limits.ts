@@ -1,6 +1,5 @@
 import type { RequestedLine } from '../domain/order-lines';
 import type { Collections } from '../integrations/collections';
-import { HttpProblem } from './problem';
 
 // An order without a payment method holds its stock for the whole reservation hold while nobody pays, so
 // one fresh account could keep a whole shelf from everyone else. Unpaid orders are therefore bounded: a few
@@ -10,6 +9,23 @@ import { HttpProblem } from './problem';
 export interface UnpaidOrderLimits {
   maxUnitsPerSku: number;
   maxOpenPerBuyer: number;
+}
+
+/** An unpaid order would hold more units of these SKUs than one unpaid order may. */
+export class UnpaidQuantityLimitError extends Error {
+  constructor(
+    readonly maxUnitsPerSku: number,
+    readonly skus: string[],
+  ) {
+    super(`An order paid later holds at most ${maxUnitsPerSku} units of a SKU`);
+  }
+}
+
+/** The buyer already has as many unpaid orders open as one account may. */
+export class TooManyUnpaidOrdersError extends Error {
+  constructor(readonly maxOpenPerBuyer: number) {
+    super(`At most ${maxOpenPerBuyer} unpaid orders at a time`);
+  }
 }
 
 /** Statuses in which an order holds (or is about to hold) stock without having been paid. */
@@ -25,12 +41,9 @@ export async function checkUnpaidOrder(
   for (const line of lines) units.set(line.sku, (units.get(line.sku) ?? 0) + line.quantity);
   const over = [...units].filter(([, quantity]) => quantity > limits.maxUnitsPerSku);
   if (over.length > 0) {
-    throw new HttpProblem(
-      422,
-      'unpaid-quantity-limit',
-      `An order paid later holds at most ${limits.maxUnitsPerSku} units of a SKU`,
-      'Send paymentMethodId to pay at once, or order fewer units',
-      { maxUnitsPerSku: limits.maxUnitsPerSku, skus: over.map(([sku]) => sku) },
+    throw new UnpaidQuantityLimitError(
+      limits.maxUnitsPerSku,
+      over.map(([sku]) => sku),
     );
   }
   // The projection lags the workflow by a moment, so racing checkouts can pass together: this bounds
@@ -39,13 +52,5 @@ export async function checkUnpaidOrder(
     { customerId, status: { $in: [...unpaidStatuses] } },
     { limit: limits.maxOpenPerBuyer },
   );
-  if (open >= limits.maxOpenPerBuyer) {
-    throw new HttpProblem(
-      409,
-      'too-many-unpaid-orders',
-      `At most ${limits.maxOpenPerBuyer} unpaid orders at a time`,
-      'Pay or cancel an open order first, or send paymentMethodId to pay at once',
-      { maxOpenUnpaidOrders: limits.maxOpenPerBuyer },
-    );
-  }
+  if (open >= limits.maxOpenPerBuyer) throw new TooManyUnpaidOrdersError(limits.maxOpenPerBuyer);
 }
