@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { SellerRecord } from '../activities/sellers';
+import type { SellerRecord } from '../sellers/documents';
 import type {
   AccountSnapshot,
   ClosedReason,
