@@ -3,7 +3,7 @@ import Stripe from 'stripe';
 import { ProductCache } from '../catalog/product-cache';
 import { pauseSellerProducts } from '../catalog/products';
 import type { Collections } from '../integrations/collections';
-import type { SellerDoc } from '../sellers/documents';
+import type { SellerRecord } from '../sellers/documents';
 import type { RedisClient } from '../integrations/redis';
 import { publishCatalogChanges } from '../search/stock-change-feed';
 
@@ -22,9 +22,6 @@ export interface CreateOnboardingLinkInput {
   returnUrl: string;
   idempotencyKey: string;
 }
-
-/** The seller document as the onboarding workflow (its only writer) sees it. */
-export type SellerRecord = Omit<SellerDoc, 'createdAt' | 'updatedAt'>;
 
 function asBusinessFailure(error: unknown): unknown {
   if (error instanceof Stripe.errors.StripeInvalidRequestError) {

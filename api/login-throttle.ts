@@ -1,4 +1,7 @@
+import type { Response } from 'express';
+import type { Env } from '../config/env';
 import type { RedisClient } from '../integrations/redis';
+import { hit, refund, tooMany, type Limit } from './rate-limit';
 
 // Wrong passwords slow down the pair that sends them, (account, address), with a delay that doubles with
 // each failure past a few free ones. The account's owner signing in from anywhere else is not affected, so
@@ -37,4 +40,44 @@ export async function loginFailed(redis: RedisClient, account: string, address: 
 export async function loginSucceeded(redis: RedisClient, account: string, address: string): Promise<void> {
   const key = pairKey(account, address);
   await redis.del(`${key}:failures`, `${key}:wait`);
+}
+
+export interface LoginThrottle {
+  /** Refuses the attempt with a 429 and Retry-After while either budget holds this pair back. */
+  admit(account: string, address: string, res: Response): Promise<void>;
+  failed(account: string, address: string): Promise<void>;
+  succeeded(account: string, address: string): Promise<void>;
+}
+
+/** Both sign-in budgets together: the (account, address) pair's delay and the account-wide allowance. */
+export function loginThrottle(redis: RedisClient, env: Env): LoginThrottle {
+  const accountLimit: Limit = {
+    name: 'login-account',
+    max: env.LOGIN_FAILURES_PER_ACCOUNT,
+    windowMs: 15 * 60_000,
+  };
+  return {
+    async admit(account, address, res) {
+      // Even the right password waits out the pair's delay, or the guesser would learn it from the answer.
+      const waitMs = await loginDelay(redis, account, address);
+      if (waitMs > 0) {
+        const retryAfterS = Math.ceil(waitMs / 1000);
+        res.set('Retry-After', String(retryAfterS));
+        throw tooMany(retryAfterS, 'wrong passwords for this account from this address');
+      }
+      // And a large budget per account over all addresses, for a botnet spreading guesses.
+      const budget = await hit(redis, accountLimit, account);
+      if (!budget.allowed) {
+        res.set('Retry-After', String(budget.retryAfterS));
+        throw tooMany(budget.retryAfterS, 'sign-in attempts for this account');
+      }
+    },
+    async failed(account, address) {
+      await loginFailed(redis, account, address);
+    },
+    async succeeded(account, address) {
+      // Only failures spend the budgets; otherwise an owner who signs in often locks themself out.
+      await Promise.all([refund(redis, accountLimit, account), loginSucceeded(redis, account, address)]);
+    },
+  };
 }

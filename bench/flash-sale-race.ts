@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { createInventoryActivities } from '../activities/inventory';
 import { ledgerBalances } from '../activities/stock-ledger';
 import { newUserId } from '../api/auth/accounts';
-import { hashPassword } from '../api/auth/passwords';
+import { hashPassword } from '../accounts/passwords';
 import { issueToken, tokenKeysOf } from '../api/auth/tokens';
 import { createProduct } from '../catalog/products';
 import type { UserDoc } from '../accounts/documents';

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { Principal } from '../api/auth/tokens';
+import type { Principal } from '../accounts/principal';
 import type { Services } from '../integrations/services';
 import { buyerCartId, cartCookieName, cookieValue, isGuestCartId } from './cart-ids';
 import { CartStore } from './cart-store';

@@ -90,3 +90,62 @@ export function marketplaceStatusOf(
   if (standing.approval === 'pending' && standing.status === 'active') return 'awaiting_approval';
   return standing.status;
 }
+
+/** The approval an ops decision gives. */
+export function approvalAfter(decision: OpsDecision): Exclude<SellerApproval, 'pending'> {
+  return decision === 'approve' ? 'approved' : 'rejected';
+}
+
+/** What the seller is told when Stripe moves an approved seller between active and restricted. */
+export type StandingNotice = 'restricted' | 'reinstated';
+
+/** A live (approved) seller hears of losing and regaining the right to sell; nobody else is told. */
+export function standingNoticeOf(
+  approval: SellerApproval,
+  before: SellerStatus,
+  after: SellerStatus,
+): StandingNotice | undefined {
+  if (approval !== 'approved') return undefined;
+  if (before === 'active' && after === 'restricted') return 'restricted';
+  if (before === 'restricted' && after === 'active') return 'reinstated';
+  return undefined;
+}
+
+/** What onboarding remembers of the Stripe events it has applied. */
+export interface AppliedEvents {
+  stripeAccountId?: string | undefined;
+  recentEventIds: readonly string[];
+  /** Stripe's `created` (seconds) of the newest event applied. */
+  lastEventCreated: number;
+}
+
+/**
+ * What to do with a Stripe account event: `ignore` another account's event (a mis-set metadata.sellerId
+ * must never steer this seller) or one already seen; `stale` for one older than the last applied (Stripe
+ * does not promise order, so it says nothing new, but it is remembered as seen); `apply` otherwise.
+ */
+export function accountEventVerdict(
+  applied: AppliedEvents,
+  event: { accountId: string; eventId: string; created: number },
+): 'ignore' | 'stale' | 'apply' {
+  if (event.accountId !== applied.stripeAccountId || applied.recentEventIds.includes(event.eventId)) {
+    return 'ignore';
+  }
+  return event.created < applied.lastEventCreated ? 'stale' : 'apply';
+}
+
+/**
+ * What a waiting onboarding does when it wakes with nothing to handle: the stall deadline it waited for
+ * (`remind`, `give_up`), or, with no deadline left, the end of a closed application's retention (`retire`).
+ */
+export function wakeStepOf(deadline: OnboardingDeadline | undefined): 'remind' | 'give_up' | 'retire' {
+  return deadline?.kind ?? 'retire';
+}
+
+/** When a waiting onboarding wakes on its own: at its stall deadline, or when a closed one's retention ends. */
+export function wakeAtOf(
+  deadline: OnboardingDeadline | undefined,
+  closedAtMs: number | undefined,
+): number | undefined {
+  return deadline?.atMs ?? (closedAtMs === undefined ? undefined : closedAtMs + closedRetentionMs);
+}

@@ -18,3 +18,6 @@ export interface SellerDoc {
   createdAt: Date;
   updatedAt?: Date;
 }
+
+/** The seller document as the onboarding workflow (its only writer) sees it: the timestamps are the store's. */
+export type SellerRecord = Omit<SellerDoc, 'createdAt' | 'updatedAt'>;

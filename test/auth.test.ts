@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { decoyHash, hashPassword, verifyPassword } from '../api/auth/passwords';
+import { decoyHash, hashPassword, verifyPassword } from '../accounts/passwords';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { issueToken, tokenKeys, tokenKeysOf, verifyToken, type TokenKeys } from '../api/auth/tokens';
+import { issueToken, tokenKeys, tokenKeysOf, verifyToken, type TokenKeys } from '../accounts/session-tokens';
 import type { Services } from '../integrations/services';
 import { call, connectTestServices, eventually, startApi, uniqueId, type RunningApi } from './support/stack';
 

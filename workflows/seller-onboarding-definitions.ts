@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { SellerRecord } from '../sellers/documents';
 import type {
   AccountSnapshot,
   ClosedReason,
@@ -87,3 +88,19 @@ export const onboardingLinkUpdate = defineUpdate<OnboardingLinkView, []>('onboar
 export const sellerDecisionUpdate = defineUpdate<SellerOnboardingState, [SellerDecisionInput]>(
   'sellerDecision',
 );
+
+/** The seller document as this state projects it: what the workflow saves, and what the API shows before. */
+export function sellerRecordOf(state: SellerOnboardingState): SellerRecord {
+  return {
+    _id: state.sellerId,
+    userId: state.userId,
+    name: state.businessName,
+    email: state.email,
+    country: state.country,
+    status: state.status,
+    approval: state.approval,
+    stripeAccountId: state.stripeAccountId,
+    closedReason: state.closedReason,
+    decisionReason: state.decisionReason,
+  };
+}

@@ -1,6 +1,7 @@
 import type { RequestHandler, Request } from 'express';
 import { HttpProblem } from '../problem';
-import { verifyToken, type Principal, type Role, type TokenKeys } from './tokens';
+import type { Principal, Role } from '../../accounts/principal';
+import { verifyToken, type TokenKeys } from '../../accounts/session-tokens';
 
 declare module 'express-serve-static-core' {
   interface Request {
