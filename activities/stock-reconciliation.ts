@@ -3,8 +3,8 @@ import type { StockDiscrepancyDoc } from '../inventory/documents';
 import type { RedisClient } from '../integrations/redis';
 import type { StockCounters } from '../integrations/stock-counters';
 import { warnFromActivity } from './activity-log';
-import { ledgerOpenHolds } from './stock-ledger';
-import { pacedLedgerBalances } from './stock-ledger-scan';
+import { ledgerOpenHolds } from '../inventory/stock-ledger';
+import { pacedLedgerBalances } from '../inventory/stock-ledger-scan';
 
 export interface StockDrift {
   sku: string;
