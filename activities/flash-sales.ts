@@ -1,27 +1,15 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { admissionsDue, type Ticket } from '../domain/flash-sale';
-import type { Collections } from '../integrations/collections';
-import type { StockLedgerEntry } from '../inventory/documents';
+import { admissionsDue } from '../domain/flash-sale';
 import { FlashSaleQueue } from '../integrations/flash-sale-queue';
 import type { RedisClient } from '../integrations/redis';
-import { stockKey, type StockCounters } from '../integrations/stock-counters';
-import { createInventoryActivities } from './inventory';
-import { appendLedger, ledgerEntries } from './stock-ledger';
+import { flashSaleBeat, type FlashSaleTick } from '../inventory/flash-sale-admission';
+import type { StockMoveDeps } from '../inventory/stock-moves';
+import { warnFromActivity } from './activity-log';
 
-export interface FlashSaleDeps {
-  counters: StockCounters;
-  collections: Collections;
+export type { FlashSaleTick } from '../inventory/flash-sale-admission';
+
+export interface FlashSaleDeps extends Omit<StockMoveDeps, 'warn'> {
   redis: RedisClient;
-  now: () => Date;
-  onStockChanged?: (skus: string[]) => Promise<void>;
-}
-
-export interface FlashSaleTick {
-  held: number;
-  expired: number;
-  waiting: number;
-  openHolds: number;
-  soldOut: boolean;
 }
 
 export interface FlashSaleAdmissions extends FlashSaleTick {
@@ -39,71 +27,15 @@ export const idleAdmissionBeatMs = 2000;
 
 export function createFlashSaleActivities(deps: FlashSaleDeps) {
   const queue = new FlashSaleQueue(deps.redis);
-  const inventory = createInventoryActivities(deps);
-
-  /** Gives expired holds' units back; the ticket stays "expired" until its hold is surely released. */
-  async function sweepExpired(sku: string): Promise<number> {
-    let expired = 0;
-    for (const ticket of await queue.dueExpiries(sku, 500)) {
-      const { release, due } = await queue.expire(sku, ticket);
-      if (release) {
-        await inventory.releaseStock({ holdId: release, skus: [sku] });
-        expired += 1;
-      }
-      if (due) await queue.forgetExpiry(sku, ticket);
-    }
-    return expired;
-  }
-
-  /**
-   * Serves the line in order: each buyer's hold is taken by the same reserve script every order uses, under
-   * the id of the order it will become, so checkout finds the units already held. Stops at the first buyer
-   * the shelf cannot serve; that buyer stays first in line in case a hold expires.
-   */
-  async function admit(sku: string, count: number, holdSeconds: number): Promise<number> {
-    const held: Ticket[] = [];
-    const entries: StockLedgerEntry[] = [];
-    for (const ticket of await queue.nextWaiting(sku, count)) {
-      if (ticket.state !== 'waiting') {
-        await queue.passOver(sku, ticket);
-        continue;
-      }
-      const outcome = await deps.counters.reserve(sku, ticket.orderId, ticket.quantity);
-      if (outcome.kind === 'insufficient') break;
-      if (outcome.kind === 'ended' && outcome.state !== 'held') {
-        await queue.passOver(sku, ticket);
-        continue;
-      }
-      held.push(ticket);
-      entries.push(...ledgerEntries('reserve', ticket.orderId, sku, outcome.allocations, deps.now()));
-    }
-    // The ledger before the line moves on: a crash in between retries into the same holds, never new ones.
-    await appendLedger(deps.collections, entries);
-    await Promise.all(held.map((ticket) => queue.markHeld(sku, ticket, holdSeconds)));
-    // Search is a projection: a missed notice is repaired by the indexer's reconcile, never fails a hold.
-    if (held.length > 0 && deps.onStockChanged) {
-      await deps.onStockChanged([sku]).catch(() => undefined);
-    }
-    return held.length;
-  }
+  const moves: StockMoveDeps = { ...deps, warn: warnFromActivity };
 
   /** One beat of a flash sale: release expired holds, admit the next buyers, and say if it is sold out. */
-  async function runFlashSaleTick(input: {
+  function runFlashSaleTick(input: {
     sku: string;
     admit: number;
     holdSeconds: number;
   }): Promise<FlashSaleTick> {
-    const expired = await sweepExpired(input.sku);
-    const held = await admit(input.sku, input.admit, input.holdSeconds);
-    const settled = await queue.settle(input.sku, stockKey(input.sku));
-    const sale = await queue.sale(input.sku);
-    return {
-      held,
-      expired,
-      waiting: sale ? Math.max(0, sale.queued - sale.served) : 0,
-      openHolds: settled.openHolds,
-      soldOut: settled.soldOut,
-    };
+    return flashSaleBeat(moves, queue, input);
   }
 
   return {

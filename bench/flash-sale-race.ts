@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInventoryActivities } from '../activities/inventory';
-import { ledgerBalances } from '../activities/stock-ledger';
+import { ledgerBalances } from '../inventory/stock-ledger';
 import { newUserId } from '../api/auth/accounts';
 import { hashPassword } from '../accounts/passwords';
 import { issueToken, tokenKeysOf } from '../api/auth/tokens';

@@ -9,7 +9,7 @@ import type { ProductDoc } from '../catalog/documents';
 import { connectServices, type Services } from '../integrations/services';
 import { stockKey } from '../integrations/stock-counters';
 import { CatalogIndexer } from '../search-indexer/catalog-indexer';
-import { ensureProductIndex, productAlias } from '../search-indexer/product-index';
+import { ensureProductIndex, productAlias } from '../search/product-index';
 import { searchDocument } from '../search-indexer/search-document';
 import { searchProducts } from '../search/product-search';
 import type { ProductSearchParams } from '../search/product-query';

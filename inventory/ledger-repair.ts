@@ -1,4 +1,4 @@
-import { appendLedger, claimHoldOutcome, ledgerBalances, ledgerEntries } from '../activities/stock-ledger';
+import { appendLedger, claimHoldOutcome, ledgerBalances, ledgerEntries } from './stock-ledger';
 import { holdOutcomeOf, type HoldOutcome } from '../domain/hold-outcome';
 import type { Collections } from '../integrations/collections';
 import type { StockLedgerEntry } from './documents';

@@ -5,7 +5,12 @@ import type { RedisClient } from '../integrations/redis';
 import type { StockCounters } from '../integrations/stock-counters';
 import { ChangeStreamReader, catalogChangeStream, stockChangeStream } from '../search/stock-change-feed';
 import { BackgroundRead, CollectionPass } from './background-read';
-import { aliasedIndices, ensureProductIndex, productAlias, productIndexBodyWith } from './product-index';
+import {
+  aliasedIndices,
+  ensureProductIndex,
+  productAlias,
+  productIndexBodyWith,
+} from '../search/product-index';
 import { searchDocument } from './search-document';
 
 export interface IndexerDeps {

@@ -8,8 +8,8 @@ import { serveMetrics } from '../observability/metrics-server';
 import { exitWithStartupError } from '../observability/startup-error';
 import { sampleIndexMetrics } from './index-metrics';
 import { CatalogIndexer } from './catalog-indexer';
-import type { ensureProductIndex } from './product-index';
-import { aliasHasCurrentMapping, aliasedIndices } from './product-index';
+import type { ensureProductIndex } from '../search/product-index';
+import { aliasHasCurrentMapping, aliasedIndices } from '../search/product-index';
 
 // One indexer process per index prefix. `--rebuild` builds a fresh index and swaps the alias, with no
 // downtime; an index built with an older mapping is rebuilt the same way on start.

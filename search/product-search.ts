@@ -1,5 +1,5 @@
 import type { SearchClient } from '../integrations/opensearch';
-import { productAlias } from '../search-indexer/product-index';
+import { productAlias } from './product-index';
 import { liveShelf, type ShelfDeps, type ShelfItem } from './live-availability';
 import {
   parseFacets,
@@ -7,7 +7,7 @@ import {
   type ProductFacets,
   type ProductSearchParams,
 } from './product-query';
-import { searchUnavailable } from './search-unavailable';
+import { SearchUnavailableError } from './search-unavailable';
 
 export interface ProductSearchDeps extends ShelfDeps {
   search: SearchClient;
@@ -34,7 +34,7 @@ export async function searchProducts(
     });
     body = response.body as unknown as typeof body;
   } catch (error) {
-    throw searchUnavailable(error);
+    throw new SearchUnavailableError(error);
   }
   const ids = body.hits.hits.map((hit) => hit._id);
   const items = await liveShelf(deps, ids);

@@ -1,6 +1,6 @@
 import type { SearchClient } from '../integrations/opensearch';
-import { productAlias } from '../search-indexer/product-index';
-import { searchUnavailable } from './search-unavailable';
+import { productAlias } from './product-index';
+import { SearchUnavailableError } from './search-unavailable';
 
 export interface Suggestion {
   text: string;
@@ -60,6 +60,6 @@ export async function suggestProducts(
     }
     return out;
   } catch (error) {
-    throw searchUnavailable(error);
+    throw new SearchUnavailableError(error);
   }
 }

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Services } from '../integrations/services';
-import { deleteProductIndices, ensureProductIndex } from '../search-indexer/product-index';
+import { deleteProductIndices, ensureProductIndex } from '../search/product-index';
 import { opsToken, register, registerApprovedSeller } from './support/accounts';
 import {
   connectTestServices,

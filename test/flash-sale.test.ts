@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createActivities } from '../activities';
-import { ledgerBalances } from '../activities/stock-ledger';
+import { ledgerBalances } from '../inventory/stock-ledger';
 import { issueToken, tokenKeysOf } from '../api/auth/tokens';
 import { runFlashSaleRace } from '../bench/flash-sale-race';
 import { admissionsDue, ticketView } from '../domain/flash-sale';

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { createActivities } from '../activities';
-import { ledgerBalances } from '../activities/stock-ledger';
+import { ledgerBalances } from '../inventory/stock-ledger';
 import type { Services } from '../integrations/services';
 import { connectTestServices, stockedProduct, uniqueId } from './support/stack';
 

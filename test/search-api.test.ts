@@ -8,7 +8,7 @@ import type { ProductDoc } from '../catalog/documents';
 import type { OrderDoc } from '../orders/documents';
 import type { Services } from '../integrations/services';
 import { CatalogIndexer } from '../search-indexer/catalog-indexer';
-import { aliasedIndices, deleteProductIndices, productAlias } from '../search-indexer/product-index';
+import { aliasedIndices, deleteProductIndices, productAlias } from '../search/product-index';
 import { newProductId } from '../api/product-ids';
 import {
   call,

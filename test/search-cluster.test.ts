@@ -10,7 +10,7 @@ import { createProduct, updateProduct } from '../catalog/products';
 import type { ProductDoc } from '../catalog/documents';
 import type { Services } from '../integrations/services';
 import { CatalogIndexer } from '../search-indexer/catalog-indexer';
-import { aliasedIndices, deleteProductIndices, productAlias } from '../search-indexer/product-index';
+import { aliasedIndices, deleteProductIndices, productAlias } from '../search/product-index';
 import { categorySearch } from './support/product-search';
 import { connectTestServices, eventually, startApi, type RunningApi } from './support/services';
 

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { Cluster, type Redis } from 'ioredis';
 import { createActivities } from '../activities';
 import type { ReconciliationReport } from '../activities/stock-reconciliation';
-import { ledgerBalances } from '../activities/stock-ledger';
+import { ledgerBalances } from '../inventory/stock-ledger';
 import type { RedisClient } from '../integrations/redis';
 import type { Services } from '../integrations/services';
 import { stockKey } from '../integrations/stock-counters';

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ledgerBalances } from '../activities/stock-ledger';
+import { ledgerBalances } from '../inventory/stock-ledger';
 import type { Services } from '../integrations/services';
 import { orderWorkflowId } from '../workflows/order-definitions';
 import { sellerFulfillmentWorkflowId } from '../workflows/seller-fulfillment-definitions';

@@ -2,9 +2,9 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../integrations/services';
-import { requireRole } from '../auth/principal';
+import { stockDiscrepancies } from '../../inventory/discrepancy-reads';
 import { problemResponses } from '../openapi-registry';
-import { parseParams } from '../validation';
+import { declareRoute } from '../route';
 
 const query = z
   .object({
@@ -37,13 +37,14 @@ const discrepancyView = z
  * the reconciliation's findings, newest first.
  */
 export function stockDiscrepanciesRouter(services: Services, registry: OpenAPIRegistry): Router {
-  const router = Router();
-  registry.registerPath({
+  const table = { router: Router(), registry };
+  declareRoute(table, {
     method: 'get',
     path: '/ops/stock/discrepancies',
     summary: 'Stock the reconciliation would not repair on its own: ledger and Redis disagree (ops)',
     security: [{ bearer: [] }],
-    request: { query },
+    roles: ['ops'],
+    query,
     responses: {
       200: {
         description: 'Open discrepancies, newest first',
@@ -51,22 +52,13 @@ export function stockDiscrepanciesRouter(services: Services, registry: OpenAPIRe
       },
       ...problemResponses(400, 401, 403),
     },
+    async handle({ query: { includeResolved, limit } }, _req, res) {
+      const items = await stockDiscrepancies(services.collections, {
+        includeResolved: includeResolved === 'true',
+        limit,
+      });
+      res.json({ items });
+    },
   });
-  router.get('/ops/stock/discrepancies', requireRole('ops'), async (req, res) => {
-    const { includeResolved, limit } = parseParams(query, req.query);
-    const docs = await services.collections.stockDiscrepancies
-      .find(includeResolved === 'true' ? {} : { resolvedAt: { $exists: false } })
-      .sort({ lastSeenAt: -1 })
-      .limit(limit)
-      .toArray();
-    res.json({
-      items: docs.map(({ _id, firstSeenAt, lastSeenAt, resolvedAt, ...rest }) => ({
-        ...rest,
-        firstSeenAt: firstSeenAt.toISOString(),
-        lastSeenAt: lastSeenAt.toISOString(),
-        ...(resolvedAt ? { resolvedAt: resolvedAt.toISOString() } : {}),
-      })),
-    });
-  });
-  return router;
+  return table.router;
 }

@@ -1,5 +1,5 @@
 import type { Collections } from '../integrations/collections';
-import type { StockLedgerEntry } from '../inventory/documents';
+import type { StockLedgerEntry } from './documents';
 import { pacedRead } from '../integrations/paced-read';
 
 /**
