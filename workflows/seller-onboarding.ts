@@ -10,7 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { MarketplaceActivities } from '../activities';
-import type { TemplateName } from '../activities/notification-templates';
+import type { TemplateName } from '../notifications/notification-templates';
 import {
   closedReasonOf,
   closedRetentionMs,
