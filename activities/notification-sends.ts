@@ -11,6 +11,7 @@ import {
 } from '../notifications/notification-records';
 import {
   notificationTemplates,
+  type RenderedMessage,
   renderNotification,
   type TemplateData,
   type TemplateName,
@@ -103,15 +104,25 @@ async function deliver(
   });
 }
 
+/** Checks the template, skips a key already sent, renders the message and delivers it on one channel. */
+async function sendOn<T extends TemplateName>(
+  deps: NotificationDeps,
+  channel: Channel,
+  input: NotificationInput<T>,
+  send: (message: RenderedMessage) => Promise<{ providerMessageId?: string }>,
+): Promise<NotificationResult> {
+  checkTemplate(input.template);
+  const previous = await alreadySent(deps.collections, input.idempotencyKey);
+  if (previous) return previous;
+  const message = renderNotification(input.template, input.data);
+  return deliver(deps, channel, input, () => send(message));
+}
+
 /** One message on one channel, rendered from its template; a key already sent sends nothing again. */
 export function createNotificationSends(deps: NotificationDeps) {
   return {
-    async sendEmail<T extends TemplateName>(input: NotificationInput<T>): Promise<NotificationResult> {
-      checkTemplate(input.template);
-      const previous = await alreadySent(deps.collections, input.idempotencyKey);
-      if (previous) return previous;
-      const message = renderNotification(input.template, input.data);
-      return deliver(deps, 'email', input, () =>
+    sendEmail: <T extends TemplateName>(input: NotificationInput<T>): Promise<NotificationResult> =>
+      sendOn(deps, 'email', input, (message) =>
         deps.email.send({
           to: input.to,
           subject: message.subject,
@@ -119,23 +130,17 @@ export function createNotificationSends(deps: NotificationDeps) {
           template: input.template,
           idempotencyKey: input.idempotencyKey,
         }),
-      );
-    },
+      ),
 
-    async sendSms<T extends TemplateName>(input: NotificationInput<T>): Promise<NotificationResult> {
-      checkTemplate(input.template);
-      const previous = await alreadySent(deps.collections, input.idempotencyKey);
-      if (previous) return previous;
-      const message = renderNotification(input.template, input.data);
-      return deliver(deps, 'sms', input, () =>
+    sendSms: <T extends TemplateName>(input: NotificationInput<T>): Promise<NotificationResult> =>
+      sendOn(deps, 'sms', input, (message) =>
         deps.sms.send({
           to: input.to,
           body: message.sms,
           template: input.template,
           idempotencyKey: input.idempotencyKey,
         }),
-      );
-    },
+      ),
   };
 }
 
