@@ -74,13 +74,13 @@ function sameMoney(a: Money, b: Money): boolean {
   return a.amount === b.amount && a.currency === b.currency;
 }
 
-export async function cartView(
+/** Each line priced now, against the price it was added at, with live stock and whether it is still for sale. */
+async function lineViews(
   services: Services,
   cache: ProductCache,
   cart: StoredCart,
-  destination: Destination | null = null,
-  now = new Date(),
-): Promise<CartView> {
+  currency: string | null,
+): Promise<CartLineView[]> {
   const { collections, counters } = services;
   const productIds = [...new Set(cart.lines.map((line) => line.productId))];
   const [products, stock] = await Promise.all([
@@ -88,9 +88,7 @@ export async function cartView(
     counters.totalAvailable(cart.lines.map((line) => line.sku)),
   ]);
   const byId = new Map(products.flatMap((product) => (product ? [[product._id, product] as const] : [])));
-  const currency = cart.currency ?? cart.lines[0]?.priceAtAdd.currency ?? null;
-
-  const lines = cart.lines.map((line): CartLineView => {
+  return cart.lines.map((line): CartLineView => {
     const product = byId.get(line.productId);
     const currentPrice = product ? priceOf(product, line.sku) : line.priceAtAdd;
     const available = Math.max(0, stock.get(line.sku) ?? 0);
@@ -109,7 +107,33 @@ export async function cartView(
       forSale: isForSale(product) && currentPrice.currency === currency,
     };
   });
+}
 
+/** The cart's promo code judged against today's subtotal; the discount counts only while it is valid. */
+async function promoView(
+  services: Services,
+  code: string | undefined,
+  subtotal: Money,
+  now: Date,
+): Promise<{ promo: CartPromoView | null; discount?: Money }> {
+  if (!code) return { promo: null };
+  const promotion = await findPromotion(services.collections, code);
+  if (!promotion) return { promo: { code, discount: null, valid: false, reason: 'unknown-code' } };
+  const outcome = promotionDiscount(promotion, subtotal, now);
+  return outcome.valid
+    ? { promo: { code, discount: outcome.discount, valid: true }, discount: outcome.discount }
+    : { promo: { code, discount: outcome.discount, valid: false, reason: outcome.reason } };
+}
+
+export async function cartView(
+  services: Services,
+  cache: ProductCache,
+  cart: StoredCart,
+  destination: Destination | null = null,
+  now = new Date(),
+): Promise<CartView> {
+  const currency = cart.currency ?? cart.lines[0]?.priceAtAdd.currency ?? null;
+  const lines = await lineViews(services, cache, cart, currency);
   const expiresAt = new Date(now.getTime() + cart.ttlMs).toISOString();
   if (!currency) return { ...emptyCartView(cart.cartId, destination), lines, expiresAt };
 
@@ -119,20 +143,7 @@ export async function cartView(
     counted: line.forSale,
   }));
   const { subtotal } = cartTotals(counted, currency);
-  let promo: CartPromoView | null = null;
-  let discount: Money | undefined;
-  if (cart.promoCode) {
-    const promotion = await findPromotion(collections, cart.promoCode);
-    if (!promotion) {
-      promo = { code: cart.promoCode, discount: null, valid: false, reason: 'unknown-code' };
-    } else {
-      const outcome = promotionDiscount(promotion, subtotal, now);
-      promo = outcome.valid
-        ? { code: cart.promoCode, discount: outcome.discount, valid: true }
-        : { code: cart.promoCode, discount: outcome.discount, valid: false, reason: outcome.reason };
-      if (outcome.valid) discount = outcome.discount;
-    }
-  }
+  const { promo, discount } = await promoView(services, cart.promoCode, subtotal, now);
   const { total } = cartTotals(counted, currency, discount);
   const view = {
     cartId: cart.cartId,

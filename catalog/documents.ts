@@ -1,4 +1,5 @@
 import type { Money } from '../domain/money';
+import type { Promotion } from '../domain/promotions';
 
 // Stored shapes of this capability's collections (wired in integrations/collections.ts). Only domain
 // rules and other stored shapes are imported here, so the database wiring can name them without a loop.
@@ -40,15 +41,10 @@ export interface SkuDoc {
   sellerId: string;
 }
 
-export interface PromotionDoc {
+/** A promo code as stored: its terms (domain/promotions.ts), keyed by the code itself, and who created it. */
+export interface PromotionDoc extends Omit<Promotion, 'code'> {
   /** The code buyers type, upper case. */
   _id: string;
-  kind: 'percent' | 'fixed';
-  percentBps?: number;
-  amount?: Money;
-  validFrom: Date;
-  validUntil: Date;
-  minSubtotal: Money;
   createdBy: string;
   createdAt: Date;
 }

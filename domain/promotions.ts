@@ -4,7 +4,12 @@ import { type Money, basisPoints, money, zero } from './money';
 // is shown and again at checkout, so a code that lapsed or a cart that shrank below the minimum never
 // silently keeps its discount.
 
-export interface Promotion {
+/**
+ * What a promo code grants, written once. `At` is how its instants travel: a `Date` in memory and in the
+ * database, an ISO string inside a workflow's input (which is JSON). Every other shape of a promotion (the
+ * stored document, the order workflow's terms) is derived from this one, so none can drift.
+ */
+export interface PromotionTermsAt<At> {
   code: string;
   kind: 'percent' | 'fixed';
   /** For percent codes: the share of the subtotal, in basis points (1000 = 10 %). */
@@ -12,11 +17,27 @@ export interface Promotion {
   /** For fixed codes: the amount taken off. */
   amount?: Money;
   /** Inclusive. */
-  validFrom: Date;
+  validFrom: At;
   /** Exclusive: at this instant the code has expired. */
-  validUntil: Date;
+  validUntil: At;
   /** Also fixes the currency the code is for. */
   minSubtotal: Money;
+}
+
+/** A promotion as the rules judge it. */
+export type Promotion = PromotionTermsAt<Date>;
+
+/** A promotion as plain data (instants as ISO strings), as a workflow input carries it. */
+export type PromotionTerms = PromotionTermsAt<string>;
+
+/** The plain-data form of a promotion, for a workflow's input. */
+export function promotionTerms(promo: Promotion): PromotionTerms {
+  return { ...promo, validFrom: promo.validFrom.toISOString(), validUntil: promo.validUntil.toISOString() };
+}
+
+/** A promotion again from its plain-data form. */
+export function promotionOfTerms(terms: PromotionTerms): Promotion {
+  return { ...terms, validFrom: new Date(terms.validFrom), validUntil: new Date(terms.validUntil) };
 }
 
 export const promoRejections = ['not-yet-valid', 'expired', 'currency-mismatch', 'below-minimum'] as const;

@@ -1,7 +1,8 @@
 import { Client } from '@sendgrid/client';
 import { MailService } from '@sendgrid/mail';
 import type { Env } from '../config/env';
-import { isDuplicateKeyError, type Collections } from './collections';
+import type { Collections } from './collections';
+import { outboxWriter } from './outbox';
 import { ProviderRejected, httpStatusOf, isFinalClientError } from './provider-rejection';
 
 export interface EmailMessage {
@@ -50,31 +51,23 @@ export function sendGridSender(env: Env & { SENDGRID_API_KEY: string }): EmailSe
   };
 }
 
-/** Keeps the message in the outbox collection (viewable at GET /ops/outbox); a repeat key inserts nothing. */
+/** Keeps the message in the outbox (see outbox.ts) instead of sending it. */
 export function outboxEmailSender(
   collections: Collections,
   from: string,
   now = () => new Date(),
 ): EmailSender {
+  const keep = outboxWriter(collections, from, now);
   return {
     provider: 'outbox',
-    async send(message) {
-      try {
-        await collections.outbox.insertOne({
-          _id: message.idempotencyKey,
-          channel: 'email',
-          to: message.to,
-          from,
-          template: message.template,
-          subject: message.subject,
-          body: message.text,
-          createdAt: now(),
-        });
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-      }
-      return { providerMessageId: message.idempotencyKey };
-    },
+    send: (message) =>
+      keep(message.idempotencyKey, {
+        channel: 'email',
+        to: message.to,
+        template: message.template,
+        subject: message.subject,
+        body: message.text,
+      }),
   };
 }
 

@@ -1,6 +1,7 @@
 import twilio from 'twilio';
 import type { Env } from '../config/env';
-import { isDuplicateKeyError, type Collections } from './collections';
+import type { Collections } from './collections';
+import { outboxWriter } from './outbox';
 import { ProviderRejected, httpStatusOf, isFinalClientError } from './provider-rejection';
 
 export interface SmsMessage {
@@ -64,26 +65,18 @@ export function twilioSender(
   };
 }
 
-/** Keeps the text in the outbox collection; a repeat idempotency key inserts nothing. */
+/** Keeps the text in the outbox (see outbox.ts) instead of sending it. */
 export function outboxSmsSender(collections: Collections, from: string, now = () => new Date()): SmsSender {
+  const keep = outboxWriter(collections, from, now);
   return {
     provider: 'outbox',
-    async send(message) {
-      try {
-        await collections.outbox.insertOne({
-          _id: message.idempotencyKey,
-          channel: 'sms',
-          to: message.to,
-          from,
-          template: message.template,
-          body: message.body,
-          createdAt: now(),
-        });
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-      }
-      return { providerMessageId: message.idempotencyKey };
-    },
+    send: (message) =>
+      keep(message.idempotencyKey, {
+        channel: 'sms',
+        to: message.to,
+        template: message.template,
+        body: message.body,
+      }),
   };
 }
 

@@ -1,6 +1,6 @@
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { MarketplaceActivities } from '../activities';
-import type { TemplateData, TemplateName } from '../activities/notification-templates';
+import type { TemplateData, TemplateName } from '../notifications/notification-templates';
 import type { DisputeState } from '../disputes/dispute-messages';
 
 const act = proxyActivities<MarketplaceActivities>({

@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { MarketplaceActivities } from '../activities';
-import type { TemplateData, TemplateName } from '../activities/notification-templates';
+import type { TemplateData, TemplateName } from '../notifications/notification-templates';
 import type { ReturnState } from './return-definitions';
 
 const act = proxyActivities<MarketplaceActivities>({

@@ -1,5 +1,5 @@
 import { workflowInfo } from '@temporalio/workflow';
-import type { TemplateName } from '../activities/notification-templates';
+import type { TemplateName } from '../notifications/notification-templates';
 import {
   type OnboardingProgress,
   accountEventVerdict,

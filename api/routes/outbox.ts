@@ -1,12 +1,11 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
-import type { Filter } from 'mongodb';
 import { z } from 'zod';
-import type { NotificationDoc, OutboxDoc } from '../../notifications/documents';
+import { failedNotifications } from '../../notifications/failed-notification-reads';
+import { outboxMessages } from '../../notifications/outbox-reads';
 import type { Services } from '../../integrations/services';
-import { requireRole } from '../auth/principal';
 import { problemResponses } from '../openapi-registry';
-import { parseParams } from '../validation';
+import { declareRoute } from '../route';
 
 const outboxQuery = z
   .object({
@@ -56,14 +55,15 @@ const failedItem = z
 /** The messages kept instead of sent when no SendGrid / Twilio keys are configured (local and tests). */
 export function outboxRouter(services: Services, registry: OpenAPIRegistry): Router {
   const { collections } = services;
-  const router = Router();
+  const table = { router: Router(), registry };
 
-  registry.registerPath({
+  declareRoute(table, {
     method: 'get',
     path: '/ops/outbox',
     summary: 'Messages in the outbox (ops), newest first; filter by recipient and template',
     security: [{ bearer: [] }],
-    request: { query: outboxQuery },
+    roles: ['ops'],
+    query: outboxQuery,
     responses: {
       200: {
         description: 'A page of messages',
@@ -79,36 +79,24 @@ export function outboxRouter(services: Services, registry: OpenAPIRegistry): Rou
       },
       ...problemResponses(400, 401, 403),
     },
-  });
-  router.get('/ops/outbox', requireRole('ops'), async (req, res) => {
-    const query = parseParams(outboxQuery, req.query);
-    const filter: Filter<OutboxDoc> = {};
-    if (query.to) filter.to = query.to;
-    if (query.template) filter.template = query.template;
-    const [docs, total] = await Promise.all([
-      collections.outbox
-        .find(filter)
-        .sort({ createdAt: -1, _id: 1 })
-        .skip(query.offset)
-        .limit(query.limit)
-        .toArray(),
-      collections.outbox.countDocuments(filter),
-    ]);
-    const items = docs.map(({ _id, createdAt, ...rest }) => ({
-      id: _id,
-      ...rest,
-      createdAt: createdAt.toISOString(),
-    }));
-    const nextOffset = query.offset + docs.length < total ? query.offset + docs.length : null;
-    res.json({ items, total, nextOffset });
+    async handle({ query }, _req, res) {
+      const page = await outboxMessages(collections, query);
+      const items = page.items.map(({ _id, createdAt, ...rest }) => ({
+        id: _id,
+        ...rest,
+        createdAt: createdAt.toISOString(),
+      }));
+      res.json({ items, total: page.total, nextOffset: page.nextOffset });
+    },
   });
 
-  registry.registerPath({
+  declareRoute(table, {
     method: 'get',
     path: '/ops/notifications/failed',
     summary: 'Messages given up on (ops), newest first: refused by the provider or out of attempts',
     security: [{ bearer: [] }],
-    request: { query: failedQuery },
+    roles: ['ops'],
+    query: failedQuery,
     responses: {
       200: {
         description: 'A page of failed messages',
@@ -120,29 +108,20 @@ export function outboxRouter(services: Services, registry: OpenAPIRegistry): Rou
       },
       ...problemResponses(400, 401, 403),
     },
-  });
-  router.get('/ops/notifications/failed', requireRole('ops'), async (req, res) => {
-    const query = parseParams(failedQuery, req.query);
-    const filter: Filter<NotificationDoc> = { status: 'failed' };
-    if (query.to) filter.to = query.to;
-    const docs = await collections.notifications
-      .find(filter)
-      .sort({ failedAt: -1, _id: 1 })
-      .skip(query.offset)
-      .limit(query.limit + 1)
-      .toArray();
-    const page = docs.slice(0, query.limit);
-    const items = page.map((doc) => ({
-      id: doc._id,
-      channel: doc.channel,
-      to: doc.to,
-      template: doc.template,
-      provider: doc.provider,
-      failedAt: doc.failedAt?.toISOString() ?? null,
-      failureReason: doc.failureReason ?? null,
-    }));
-    res.json({ items, nextOffset: docs.length > query.limit ? query.offset + query.limit : null });
+    async handle({ query }, _req, res) {
+      const page = await failedNotifications(collections, query);
+      const items = page.items.map((doc) => ({
+        id: doc._id,
+        channel: doc.channel,
+        to: doc.to,
+        template: doc.template,
+        provider: doc.provider,
+        failedAt: doc.failedAt?.toISOString() ?? null,
+        failureReason: doc.failureReason ?? null,
+      }));
+      res.json({ items, nextOffset: page.nextOffset });
+    },
   });
 
-  return router;
+  return table.router;
 }
