@@ -6,9 +6,9 @@ import { ledgerEntryKeys, newlySettledSubOrders, sellerBalances } from '../domai
 import { type Collections, isDuplicateKeyError } from '../integrations/collections';
 import type { PayoutDoc } from '../payouts/documents';
 import { stripeFailure } from '../integrations/stripe-errors';
-import { type PayoutOutcome, transferRefusedType } from '../workflows/payout-definitions';
-import { readSettlementView } from './seller-balances';
-import { postLedgerEntry } from './seller-ledger';
+import { type PayoutOutcome, transferRefusedType } from '../payouts/payout-run';
+import { readSettlementView } from '../payouts/seller-balances';
+import { postLedgerEntry } from '../payouts/ledger-entries';
 
 export interface PlanPayoutInput {
   sellerId: string;

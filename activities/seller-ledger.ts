@@ -1,11 +1,15 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { CommissionRule } from '../domain/commission';
 import { refundPostings, salePostings } from '../domain/ledger-postings';
 import { type Money, money, sum } from '../domain/money';
 import { checkoutTotals } from '../domain/order-totals';
 import { type SellerLedgerEntry, ledgerEntryKeys, paidSubOrders } from '../domain/seller-ledger';
-import { type Collections, isDuplicateKeyError } from '../integrations/collections';
+import type { Collections } from '../integrations/collections';
+import { commissionRules } from '../payouts/commission-rules';
+import { postLedgerEntry } from '../payouts/ledger-entries';
 import { subOrderId } from './sub-orders';
+
+// Moved to payouts/ledger-entries.ts; re-exported while the dispute activities still import it from here.
+export { postLedgerEntry } from '../payouts/ledger-entries';
 
 export interface PostReturnRefundInput {
   returnId: string;
@@ -14,27 +18,6 @@ export interface PostReturnRefundInput {
   /** What the buyer got back for this seller's items. */
   refund: Money;
   note?: string;
-}
-
-/** Inserts an entry once: its _id is the business key, so a retried or replayed post changes nothing. */
-export async function postLedgerEntry(collections: Collections, entry: SellerLedgerEntry): Promise<boolean> {
-  try {
-    await collections.sellerLedger.insertOne(entry);
-    return true;
-  } catch (error) {
-    if (isDuplicateKeyError(error)) return false;
-    throw error;
-  }
-}
-
-export async function commissionRules(collections: Collections): Promise<CommissionRule[]> {
-  const docs = await collections.commissionRules.find({}).toArray();
-  return docs.map(({ sellerId, category, kind, value }) => ({
-    ...(sellerId ? { sellerId } : {}),
-    ...(category ? { category } : {}),
-    kind,
-    value,
-  }));
 }
 
 export function createSellerLedgerActivities({
