@@ -9,8 +9,6 @@ import { type PayoutPlan, type PlanPayoutInput, planPayout } from '../payouts/pa
 import { recordPayout } from '../payouts/payout-records';
 import { type PayoutOutcome, transferRefusedType } from '../payouts/payout-run';
 
-export type { PayoutPlan, PlanPayoutInput } from '../payouts/payout-plan';
-
 /** A run that paid nothing, and why: Stripe's refusal, or the reason it was skipped. */
 export interface UnpaidPayoutInput {
   sellerId: string;
