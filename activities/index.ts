@@ -24,7 +24,7 @@ import { createReturnActivities } from './returns';
 import { createFlashSaleActivities } from './flash-sales';
 import { createSellerLedgerActivities } from './seller-ledger';
 import { createPayoutActivities } from './payouts';
-import { createPayoutSchedules } from './payout-schedules';
+import { createPayoutSchedules } from '../payouts/payout-schedules';
 import { createDisputeActivities } from './disputes';
 import { returnPolicyOf } from '../config/env';
 import { defaultReturnPolicy } from '../domain/return-window';

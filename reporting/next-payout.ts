@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { createPayoutSchedules } from '../activities/payout-schedules';
+import { createPayoutSchedules } from '../payouts/payout-schedules';
 import type { Collections } from '../integrations/collections';
 
 export interface NextPayout {

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { readSellerBalances } from '../activities/seller-balances';
+import { readSellerBalances } from '../payouts/seller-balances';
 import type { ReportingPeriod, ReportingPeriodKind } from '../domain/reporting-periods';
 import type { ReturnPolicy } from '../domain/return-window';
 import type { SellerBalances } from '../domain/seller-ledger';

@@ -4,7 +4,7 @@ import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type Stripe from 'stripe';
 import { createActivities } from '../activities';
-import { readSellerBalances } from '../activities/seller-balances';
+import { readSellerBalances } from '../payouts/seller-balances';
 import { returnPolicyOf } from '../config/env';
 import type { SellerLedgerEntry } from '../domain/seller-ledger';
 import type { Services } from '../integrations/services';

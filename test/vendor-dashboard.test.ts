@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { readSellerBalances } from '../activities/seller-balances';
+import { readSellerBalances } from '../payouts/seller-balances';
 import { returnPolicyOf } from '../config/env';
 import type { Money } from '../domain/money';
 import type { SubOrderDoc } from '../orders/documents';

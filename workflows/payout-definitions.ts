@@ -1,36 +1,18 @@
 import { defineQuery } from '@temporalio/workflow';
-import type { PayoutDoc } from '../payouts/documents';
+import type { PayoutOutcome } from '../payouts/payout-run';
 
-// Shared by the payout workflow, its schedule and the API.
-
-/** One payout per seller and period: the id is also the Stripe transfer's idempotency key. */
-export function payoutWorkflowId(sellerId: string, period: string): string {
-  return `payout-${sellerId}-${period}`;
-}
-
-/** The Temporal schedule that starts a seller's payout runs (visible and pausable in the Web UI). */
-export function payoutScheduleId(sellerId: string): string {
-  return `payout-schedule-${sellerId}`;
-}
-
-/** A run's period is the UTC day of its workflow time: a second run the same day finds the first's result. */
-export function payoutPeriodOf(at: Date): string {
-  return at.toISOString().slice(0, 10);
-}
-
-export type PayoutFrequency = 'daily' | 'weekly';
-export const payoutFrequencies: readonly PayoutFrequency[] = ['daily', 'weekly'];
-
-/** The failure type of a transfer Stripe refused for good (activities/payouts.ts). */
-export const transferRefusedType = 'TransferRefused';
-
-export interface PayoutInput {
-  sellerId: string;
-  /** Defaults to the day of the run's workflow time (scheduled runs leave it out). */
-  period?: string;
-}
-
-/** What a payout run reports: its record, named by payout id. */
-export type PayoutOutcome = Omit<PayoutDoc, '_id' | 'asOf' | 'createdAt'> & { payoutId: string };
+// The payout workflow's own handlers. The run's ids and shapes live in payouts/payout-run.ts, because the
+// schedule, the activities and the API name them too; they are re-exported here so workflow code and its
+// tests keep importing them from the workflow's definitions.
+export {
+  type PayoutFrequency,
+  type PayoutInput,
+  type PayoutOutcome,
+  payoutFrequencies,
+  payoutPeriodOf,
+  payoutScheduleId,
+  payoutWorkflowId,
+  transferRefusedType,
+} from '../payouts/payout-run';
 
 export const payoutStateQuery = defineQuery<{ status: string; outcome?: PayoutOutcome }>('payoutState');

@@ -2,14 +2,14 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
 import { defaultCommission } from '../../domain/commission';
-import type { CommissionRuleDoc } from '../../payouts/documents';
 import type { Services } from '../../integrations/services';
-import { principalOf, requireRole } from '../auth/principal';
+import { listCommissionRules, setCommissionRule } from '../../payouts/commission-rules';
+import type { CommissionRuleDoc } from '../../payouts/documents';
+import { principalOf } from '../auth/principal';
 import { problemResponses } from '../openapi-registry';
-import { validBody } from '../validation';
+import { declareRoute } from '../route';
 
-// The marketplace's cut, set by ops per category, per seller, or both; the most specific rule wins when a
-// sale is posted to the seller ledger. A rule changes future sales only: posted commission stays.
+// The marketplace's cut, set by ops per category, per seller, or both (payouts/commission-rules.ts).
 
 export const commissionRuleBody = z
   .object({
@@ -58,39 +58,32 @@ function viewOf(doc: CommissionRuleDoc): z.infer<typeof ruleView> {
 
 export function commissionRulesRouter(services: Services, registry: OpenAPIRegistry): Router {
   const { collections } = services;
-  const router = Router();
+  const table = { router: Router(), registry };
 
-  registry.registerPath({
+  declareRoute(table, {
     method: 'put',
     path: '/ops/commission-rules',
     summary:
       'Set the commission for a scope (seller and/or category; neither is the marketplace default). One ' +
       'rule per scope, so repeating the call is safe; it applies to sales posted from now on.',
     security: [{ bearer: [] }],
-    request: { body: { content: { 'application/json': { schema: commissionRuleBody } } } },
+    roles: ['ops'],
+    body: commissionRuleBody,
     responses: {
       200: { description: 'Rule set', content: { 'application/json': { schema: ruleView } } },
       ...problemResponses(401, 403, 415, 422),
     },
-  });
-  router.put('/ops/commission-rules', requireRole('ops'), validBody(commissionRuleBody), async (req, res) => {
-    const body = req.body as z.infer<typeof commissionRuleBody>;
-    const doc: CommissionRuleDoc = {
-      _id: `${body.sellerId ?? '*'}:${body.category ?? '*'}`,
-      ...body,
-      setBy: principalOf(req).userId,
-      updatedAt: new Date(),
-    };
-    const { _id, ...fields } = doc;
-    await collections.commissionRules.replaceOne({ _id }, fields, { upsert: true });
-    res.json(viewOf(doc));
+    async handle({ body }, req, res) {
+      res.json(viewOf(await setCommissionRule(collections, body, principalOf(req).userId)));
+    },
   });
 
-  registry.registerPath({
+  declareRoute(table, {
     method: 'get',
     path: '/ops/commission-rules',
     summary: 'Every commission rule, and the default that applies when none matches.',
     security: [{ bearer: [] }],
+    roles: ['ops'],
     responses: {
       200: {
         description: 'Rules',
@@ -105,11 +98,10 @@ export function commissionRulesRouter(services: Services, registry: OpenAPIRegis
       },
       ...problemResponses(401, 403),
     },
-  });
-  router.get('/ops/commission-rules', requireRole('ops'), async (_req, res) => {
-    const rules = await collections.commissionRules.find({}).sort({ _id: 1 }).toArray();
-    res.json({ default: defaultCommission, rules: rules.map(viewOf) });
+    async handle(_input, _req, res) {
+      res.json({ default: defaultCommission, rules: (await listCommissionRules(collections)).map(viewOf) });
+    },
   });
 
-  return router;
+  return table.router;
 }

@@ -4,7 +4,6 @@ import { type SellerBalances, type SellerLedgerEntry, sellerBalances } from '../
 import { type Collections } from '../integrations/collections';
 import { closedReturnStatuses } from '../domain/return-status';
 import { findByIds } from '../integrations/find-by-ids';
-import { subOrderId } from './sub-orders';
 
 /** A seller's ledger and which of its sub-orders have settled as of a moment (the payout's workflow time). */
 export interface SettlementView {
@@ -21,12 +20,13 @@ export async function readSettlementView(
   const entries = await collections.sellerLedger.find({ sellerId }).sort({ createdAt: 1, _id: 1 }).toArray();
   const ids = [...new Set(entries.flatMap((entry) => (entry.subOrderId ? [entry.subOrderId] : [])))];
   const [subOrders, openReturns] = await Promise.all([
-    findByIds(collections.subOrders, ids, { projection: { deliveredAt: 1, lines: 1 } }),
+    findByIds(collections.subOrders, ids, { projection: { orderId: 1, deliveredAt: 1, lines: 1 } }),
     collections.returns
       .find({ sellerId, status: { $nin: [...closedReturnStatuses] } }, { projection: { orderId: 1 } })
       .toArray(),
   ]);
-  const withOpenReturn = new Set(openReturns.map((r) => subOrderId(r.orderId, sellerId)));
+  // Both lists are this seller's, so an order id names its one sub-order here.
+  const withOpenReturn = new Set(openReturns.map((r) => r.orderId));
   const payable = new Set(
     subOrders
       .filter((subOrder) =>
@@ -34,7 +34,7 @@ export async function readSettlementView(
           {
             ...(subOrder.deliveredAt ? { deliveredAt: subOrder.deliveredAt } : {}),
             categories: subOrder.lines.map((line) => line.category ?? ''),
-            hasOpenReturn: withOpenReturn.has(subOrder._id),
+            hasOpenReturn: withOpenReturn.has(subOrder.orderId),
           },
           policy,
           asOf,

@@ -6,7 +6,7 @@ import {
   ScheduleOverlapPolicy,
 } from '@temporalio/client';
 import type { Collections } from '../integrations/collections';
-import { type PayoutFrequency, type PayoutInput, payoutScheduleId } from '../workflows/payout-definitions';
+import { type PayoutFrequency, type PayoutInput, payoutScheduleId } from './payout-run';
 import { detailsOf, payoutSummary } from '../workflows/ops-wording';
 
 // Each active seller has a Temporal schedule that starts its payout runs: visible, pausable and triggerable
