@@ -11,7 +11,7 @@ import {
   returnCarrierEventSignal,
   returnStateQuery,
   returnWorkflowId,
-} from '../workflows/return-definitions';
+} from '../returns/return-process';
 import { testShipTo } from './support/addresses';
 import { eventually, uniqueId } from './support/services';
 import { startTimeSkippingWorker, type TimeSkippingWorker } from './support/time-skipping';

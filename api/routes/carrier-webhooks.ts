@@ -10,7 +10,7 @@ import {
   carrierEventSignal,
   sellerFulfillmentWorkflowId,
 } from '../../workflows/seller-fulfillment-definitions';
-import { returnCarrierEventSignal, returnWorkflowId } from '../../workflows/return-definitions';
+import { returnCarrierEventSignal, returnWorkflowId } from '../../returns/return-process';
 import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';
 import { parseParams } from '../validation';
