@@ -1,7 +1,9 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
+import type { ReturnStatus } from '../domain/return-status';
 import type { Services } from '../integrations/services';
 import { returnWorkflowId } from '../returns/return-process';
 import { newReturnId } from '../returns/return-ids';
+import { recordedReturnStatus } from '../returns/return-reads';
 import {
   buyersOrder,
   type ReturnRequest,
@@ -58,9 +60,21 @@ async function returnStarted(services: Services, returnId: string): Promise<bool
 
 /**
  * A buyer's return request, taken once per Idempotency-Key: checks it, starts its workflow and waits until
- * it is recorded. Answers the return's id (a repeat of the key answers the return it started).
+ * it is recorded. Answers the return's id and status (a repeat of the key answers the return it started).
  */
 export async function requestReturn(
+  services: Services,
+  customerId: string,
+  key: string,
+  orderId: string,
+  request: ReturnRequest,
+): Promise<{ returnId: string; status: ReturnStatus }> {
+  const returnId = await takeReturnRequest(services, customerId, key, orderId, request);
+  // Not recorded yet only when no worker answered in time: the workflow records it as requested.
+  return { returnId, status: (await recordedReturnStatus(services.collections, returnId)) ?? 'requested' };
+}
+
+async function takeReturnRequest(
   services: Services,
   customerId: string,
   key: string,

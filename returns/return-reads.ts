@@ -110,21 +110,25 @@ export async function recordedReturnStatus(
   return doc?.status;
 }
 
-/** Whose order it is, for deciding who may list its returns; `undefined` when there is no such order. */
-export async function orderOfReturns(
-  collections: Collections,
-  orderId: string,
-): Promise<{ customerId: string; sellerIds: string[] } | undefined> {
-  const order = await collections.orders.findOne({ _id: orderId });
-  return order ? { customerId: order.customerId, sellerIds: order.sellerIds ?? [] } : undefined;
+/** Whose order it is: its buyer and the sellers in it. */
+export interface OrderOfReturns {
+  customerId: string;
+  sellerIds: string[];
 }
 
-/** An order's returns, newest first; only one seller's when `sellerId` is given. */
+/**
+ * An order's returns, newest first; only one seller's when `sellerId` is given. `undefined` when there is
+ * no such order or `mayList` refuses it.
+ */
 export async function orderReturns(
   collections: Collections,
   orderId: string,
+  mayList: (order: OrderOfReturns) => boolean,
   sellerId?: string,
-): Promise<ReturnView[]> {
+): Promise<ReturnView[] | undefined> {
+  const order = await collections.orders.findOne({ _id: orderId });
+  if (!order || !mayList({ customerId: order.customerId, sellerIds: order.sellerIds ?? [] }))
+    return undefined;
   const items = await collections.returns
     .find(sellerId === undefined ? { orderId } : { orderId, sellerId })
     .sort({ createdAt: -1 })

@@ -2,13 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../integrations/services';
-import {
-  orderOfReturns,
-  orderReturns,
-  readReturn,
-  recordedReturnStatus,
-  ReturnUnansweredError,
-} from '../../returns/return-reads';
+import { orderReturns, readReturn, ReturnUnansweredError } from '../../returns/return-reads';
 import { owns, principalOf } from '../auth/principal';
 import { idempotencyKeyOf } from '../idempotency';
 import { noStore } from '../no-store';
@@ -45,12 +39,8 @@ export function returnsRouter(services: Services, registry: OpenAPIRegistry): Ro
     },
     async handle({ params, body }, req, res) {
       const customerId = principalOf(req).userId;
-      const returnId = await requestReturn(services, customerId, idempotencyKeyOf(req), params.id, body);
-      const status = await recordedReturnStatus(collections, returnId);
-      res
-        .status(202)
-        .location(`/returns/${returnId}`)
-        .json({ returnId, status: status ?? 'requested' });
+      const taken = await requestReturn(services, customerId, idempotencyKeyOf(req), params.id, body);
+      res.status(202).location(`/returns/${taken.returnId}`).json(taken);
     },
   });
 
@@ -94,11 +84,13 @@ export function returnsRouter(services: Services, registry: OpenAPIRegistry): Ro
     },
     async handle({ params }, req, res) {
       const principal = principalOf(req);
-      const order = await orderOfReturns(collections, params.id);
-      const sellerSees = principal.role === 'seller' && order?.sellerIds.includes(principal.sellerId ?? '-');
-      if (!order || (!sellerSees && !owns(principal, { customerId: order.customerId }))) throw orderMissing();
+      // Its buyer and ops see all of the order's returns; a seller of the order sees its own.
       const sellerId = principal.role === 'seller' ? (principal.sellerId ?? '-') : undefined;
-      res.json({ items: await orderReturns(collections, params.id, sellerId) });
+      const mayList = (order: { customerId: string; sellerIds: string[] }) =>
+        sellerId !== undefined ? order.sellerIds.includes(sellerId) : owns(principal, order);
+      const items = await orderReturns(collections, params.id, mayList, sellerId);
+      if (!items) throw orderMissing();
+      res.json({ items });
     },
   });
 
