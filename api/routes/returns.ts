@@ -2,13 +2,14 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../integrations/services';
-import { orderReturns, readReturn, ReturnUnansweredError } from '../../returns/return-reads';
+import { orderReturns, readReturn } from '../../returns/return-reads';
 import { owns, principalOf } from '../auth/principal';
 import { idempotencyKeyOf } from '../idempotency';
 import { noStore } from '../no-store';
 import { problemResponses } from '../openapi-registry';
 import { orderIdPattern } from '../order-ids';
 import { HttpProblem } from '../problem';
+import { asReturnProblem, returnNotFound } from '../return-problems';
 import { requestReturn } from '../return-request';
 import { declareRoute } from '../route';
 import { requestReturnBody, returnAccepted, returnIdParam, returnView } from '../schemas-return';
@@ -16,7 +17,6 @@ import { requestReturnBody, returnAccepted, returnIdParam, returnView } from '..
 const orderParam = z.object({ id: z.string().regex(orderIdPattern, 'not an order id') });
 
 const orderMissing = () => new HttpProblem(404, 'order-not-found', 'No such order');
-const returnMissing = () => new HttpProblem(404, 'return-not-found', 'No such return');
 
 /** A buyer's returns: requested against a delivered order, each run by its own `return-<id>` workflow. */
 export function returnsRouter(services: Services, registry: OpenAPIRegistry): Router {
@@ -58,13 +58,10 @@ export function returnsRouter(services: Services, registry: OpenAPIRegistry): Ro
       const principal = principalOf(req);
       const found = await readReturn(services, params.id, (owner) => owns(principal, owner)).catch(
         (error: unknown) => {
-          if (error instanceof ReturnUnansweredError) {
-            throw new HttpProblem(503, 'return-unavailable', error.message);
-          }
-          throw error;
+          throw asReturnProblem(error);
         },
       );
-      if (!found) throw returnMissing();
+      if (!found) throw returnNotFound();
       res.json(found);
     },
   });

@@ -9,11 +9,11 @@ import {
   rejectReturnUpdate,
   returnWorkflowId,
 } from '../../returns/return-process';
-import { returnOwner, returnsPage, ReturnUnansweredError } from '../../returns/return-reads';
+import { returnOwner, returnsPage } from '../../returns/return-reads';
 import type { Role } from '../auth/tokens';
 import { owns, principalOf } from '../auth/principal';
 import { problemResponses } from '../openapi-registry';
-import { HttpProblem } from '../problem';
+import { asReturnProblem, returnNotFound } from '../return-problems';
 import { declareRoute } from '../route';
 import {
   approveReturnBody,
@@ -108,14 +108,9 @@ export function sellerReturnsRouter(services: Services, registry: OpenAPIRegistr
       },
       async handle({ params, body }, req, res) {
         const owner = await returnOwner(services, params.id).catch((error: unknown) => {
-          if (error instanceof ReturnUnansweredError) {
-            throw new HttpProblem(503, 'return-unavailable', error.message);
-          }
-          throw error;
+          throw asReturnProblem(error);
         });
-        if (!owner || !owns(principalOf(req), owner)) {
-          throw new HttpProblem(404, 'return-not-found', 'No such return');
-        }
+        if (!owner || !owns(principalOf(req), owner)) throw returnNotFound();
         const handle = temporal.workflow.getHandle(returnWorkflowId(params.id));
         // The body schema above and the workflow's validator both check the argument's shape.
         const state = await runStep(temporal, step.what, () =>
