@@ -1,16 +1,7 @@
 import type { CarrierAdapter, Label } from '../integrations/carriers/carrier';
 import type { Collections } from '../integrations/collections';
 import type { ShippingAddress } from '../orders/documents';
-
-/** Where sellers ship from until seller addresses are part of onboarding. */
-export const defaultOrigin: ShippingAddress = {
-  name: 'Marketplace fulfilment',
-  line1: '1 Warehouse Way',
-  city: 'Reno',
-  region: 'NV',
-  postalCode: '89501',
-  country: 'US',
-};
+import { defaultOrigin } from '../integrations/carriers/default-origin';
 
 export function createShippingActivities(deps: {
   carrier: CarrierAdapter;

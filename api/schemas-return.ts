@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { returnStatuses } from '../domain/return-status';
-import { returnReasons } from '../workflows/return-definitions';
-import { returnIdPattern } from './return-ids';
+import { returnReasons } from '../returns/return-process';
+import { returnIdPattern } from '../returns/return-ids';
 import { moneySchema, skuSchema } from './schemas';
 
 export const maxReturnPhotos = 8;

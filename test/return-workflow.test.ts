@@ -11,7 +11,7 @@ import {
   returnCarrierEventSignal,
   returnStateQuery,
   returnWorkflowId,
-} from '../workflows/return-definitions';
+} from '../returns/return-process';
 import { eventually, testShipTo, uniqueId } from './support/stack';
 import { startTimeSkippingWorker, type TimeSkippingWorker } from './support/time-skipping';
 

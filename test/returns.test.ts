@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SandboxCarrier } from '../integrations/carriers/sandbox-carrier';
 import type { Services } from '../integrations/services';
-import { returnWorkflowId } from '../workflows/return-definitions';
+import { returnWorkflowId } from '../returns/return-process';
 import {
   call,
   connectTestServices,

@@ -12,7 +12,7 @@ import type {
   stockReconciliationWorkflow,
 } from '../workflows';
 import { payoutWorkflowId } from '../workflows/payout-definitions';
-import { returnWorkflowId } from '../workflows/return-definitions';
+import { returnWorkflowId } from '../returns/return-process';
 import { orderWorkflowId } from '../workflows/order-definitions';
 import { sellerFulfillmentWorkflowId } from '../workflows/seller-fulfillment-definitions';
 import { sellerOnboardingWorkflowId } from '../workflows/seller-onboarding-definitions';

@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { MarketplaceActivities } from '../activities';
 import type { TemplateData, TemplateName } from '../notifications/notification-templates';
-import type { ReturnState } from './return-definitions';
+import type { ReturnState } from '../returns/return-process';
 
 const act = proxyActivities<MarketplaceActivities>({
   startToCloseTimeout: '30 seconds',

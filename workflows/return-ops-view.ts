@@ -1,6 +1,6 @@
 import { showOutcome, showStep, showWaiting } from './ops-view';
 import { formatMoney } from './ops-wording';
-import type { ReturnInput, ReturnState } from './return-definitions';
+import type { ReturnInput, ReturnState } from '../returns/return-process';
 
 /** What the Temporal UI says about a return at each status: whose move it is and until when. */
 export function showReturnProgress(state: ReturnState, input: ReturnInput): void {

@@ -1,16 +1,11 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { WebhookPayloadError } from '../../integrations/carriers/carrier';
-import { isDuplicateKeyError } from '../../integrations/collections';
 import type { Services } from '../../integrations/services';
 import { noteWebhookEventType } from '../../observability/webhook-metrics';
-import {
-  carrierEventSignal,
-  sellerFulfillmentWorkflowId,
-} from '../../workflows/seller-fulfillment-definitions';
-import { returnCarrierEventSignal, returnWorkflowId } from '../../workflows/return-definitions';
+import { trackingStatuses } from '../../domain/parcel-tracking';
+import { type CarrierEventOutcome, takeCarrierEvent } from '../carrier-events';
 import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';
 import { parseParams } from '../validation';
@@ -23,7 +18,7 @@ const signatureHeaders: Record<string, string> = {
   shippo: 'x-shippo-signature',
 };
 
-const trackingStatus = z.enum(['label_created', 'in_transit', 'out_for_delivery', 'delivered', 'exception']);
+const trackingStatus = z.enum(trackingStatuses);
 const sandboxEvent = z
   .object({
     eventId: z.string().describe('Unique per event; a redelivery repeats it'),
@@ -54,13 +49,19 @@ export const carrierAcknowledged = z
   .strict()
   .openapi('CarrierEventAcknowledged');
 
+const acknowledgements: Record<CarrierEventOutcome, z.infer<typeof carrierAcknowledged>> = {
+  taken: { received: true },
+  duplicate: { received: true, duplicate: true },
+  unmatched: { received: true, matched: false },
+};
+
 /**
  * Carrier tracking webhooks. The signature is checked over the raw bytes (so this router is mounted before
- * the JSON parser), each event id is processed once, and the event reaches the sub-order's workflow as a
+ * the JSON parser), each event id is processed once, and the event reaches its parcel's workflow as a
  * signal; out-of-order and repeated events are harmless there.
  */
 export function carrierWebhooksRouter(services: Services, registry: OpenAPIRegistry): Router {
-  const { carrier, collections, temporal } = services;
+  const { carrier } = services;
   const router = Router();
   const signatureHeader = signatureHeaders[carrier.name] ?? 'x-carrier-signature';
   registry.registerPath({
@@ -106,51 +107,8 @@ export function carrierWebhooksRouter(services: Services, registry: OpenAPIRegis
         throw error;
       }
       noteWebhookEventType(res, event.status);
-      const shipment = await collections.shipments.findOne({
-        _id: `${carrier.name}:${event.trackingNumber}`,
-      });
-      if (!shipment) {
-        // Unknown parcels are acknowledged so the carrier stops retrying; nothing of ours can change.
-        res.json({ received: true, matched: false });
-        return;
-      }
-      try {
-        await collections.carrierEvents.insertOne({
-          _id: `${carrier.name}:${event.eventId}`,
-          receivedAt: new Date(),
-        });
-      } catch (error) {
-        if (isDuplicateKeyError(error)) {
-          res.json({ received: true, duplicate: true });
-          return;
-        }
-        throw error;
-      }
-      const tracking = { eventId: event.eventId, status: event.status };
-      const handOn =
-        shipment.kind === 'outbound'
-          ? () =>
-              temporal.workflow
-                .getHandle(sellerFulfillmentWorkflowId(shipment.orderId, shipment.sellerId))
-                .signal(carrierEventSignal, tracking)
-          : shipment.returnId
-            ? () =>
-                temporal.workflow
-                  .getHandle(returnWorkflowId(shipment.returnId ?? ''))
-                  .signal(returnCarrierEventSignal, tracking)
-            : undefined;
-      try {
-        await handOn?.();
-      } catch (error) {
-        // A late event for a sub-order or return that has already finished changes nothing.
-        if (!(error instanceof WorkflowNotFoundError)) {
-          // Taken in but not handed on (Temporal unreachable): forget the event id again, so the carrier's
-          // redelivery is processed rather than dropped as a duplicate.
-          await collections.carrierEvents.deleteOne({ _id: `${carrier.name}:${event.eventId}` });
-          throw error;
-        }
-      }
-      res.json({ received: true });
+      const outcome = await takeCarrierEvent(services, event);
+      res.json(acknowledgements[outcome]);
     },
   );
   return router;

@@ -1,8 +1,6 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
-import type { Filter } from 'mongodb';
 import { z } from 'zod';
-import type { ReturnDoc } from '../../returns/documents';
 import type { Services } from '../../integrations/services';
 import {
   approveReturnUpdate,
@@ -10,11 +8,13 @@ import {
   opsReturnDecisionUpdate,
   rejectReturnUpdate,
   returnWorkflowId,
-} from '../../workflows/return-definitions';
+} from '../../returns/return-process';
+import { returnOwner, returnsPage } from '../../returns/return-reads';
 import type { Role } from '../auth/tokens';
-import { principalOf, requireRole } from '../auth/principal';
+import { owns, principalOf } from '../auth/principal';
 import { problemResponses } from '../openapi-registry';
-import { checkReturnOwner, returnDocView } from '../return-reads';
+import { asReturnProblem, returnNotFound } from '../return-problems';
+import { declareRoute } from '../route';
 import {
   approveReturnBody,
   inspectReturnBody,
@@ -24,20 +24,52 @@ import {
   returnListQuery,
   returnView,
 } from '../schemas-return';
-import { parseParams, validBody } from '../validation';
 import { runStep } from '../workflow-steps';
+
+// The human steps of a return, each an update of its workflow (validated there against the status).
+const steps = [
+  {
+    path: '/seller/returns/{id}/approve',
+    what: 'approve this return',
+    roles: ['seller'],
+    body: approveReturnBody,
+    run: approveReturnUpdate,
+  },
+  {
+    path: '/seller/returns/{id}/reject',
+    what: 'reject this return',
+    roles: ['seller'],
+    body: rejectReturnBody,
+    run: rejectReturnUpdate,
+  },
+  {
+    path: '/seller/returns/{id}/inspection',
+    what: 'record the inspection of this return',
+    roles: ['seller', 'ops'],
+    body: inspectReturnBody,
+    run: inspectReturnUpdate,
+  },
+  {
+    path: '/ops/returns/{id}/decision',
+    what: 'decide on this return',
+    roles: ['ops'],
+    body: opsReturnDecisionBody,
+    run: opsReturnDecisionUpdate,
+  },
+] as const;
 
 /** The seller's side of returns (decide, inspect) and ops' decision on an escalated one. */
 export function sellerReturnsRouter(services: Services, registry: OpenAPIRegistry): Router {
   const { collections, temporal } = services;
-  const router = Router();
+  const table = { router: Router(), registry };
 
-  registry.registerPath({
+  declareRoute(table, {
     method: 'get',
     path: '/seller/returns',
     summary: "The seller's returns, newest first (ops: any seller's, filter by sellerId)",
     security: [{ bearer: [] }],
-    request: { query: returnListQuery },
+    roles: ['seller', 'ops'],
+    query: returnListQuery,
     responses: {
       200: {
         description: 'A page of returns',
@@ -45,65 +77,28 @@ export function sellerReturnsRouter(services: Services, registry: OpenAPIRegistr
       },
       ...problemResponses(400, 401, 403),
     },
+    async handle({ query }, req, res) {
+      const principal = principalOf(req);
+      const sellerId = principal.role === 'seller' ? (principal.sellerId ?? '-') : query.sellerId;
+      const page = {
+        ...(sellerId === undefined ? {} : { sellerId }),
+        ...(query.status ? { status: query.status } : {}),
+        offset: query.offset,
+        limit: query.limit,
+      };
+      res.json({ items: await returnsPage(collections, page) });
+    },
   });
-  router.get('/seller/returns', requireRole('seller', 'ops'), async (req, res) => {
-    const principal = principalOf(req);
-    const query = parseParams(returnListQuery, req.query);
-    const filter: Filter<ReturnDoc> = {};
-    if (principal.role === 'seller') filter.sellerId = principal.sellerId ?? '-';
-    else if (query.sellerId) filter.sellerId = query.sellerId;
-    if (query.status) filter.status = query.status;
-    const items = await collections.returns
-      .find(filter)
-      .sort({ createdAt: -1 })
-      .skip(query.offset)
-      .limit(query.limit)
-      .toArray();
-    res.json({ items: items.map(returnDocView) });
-  });
-
-  const steps = [
-    {
-      path: '/seller/returns/:id/approve',
-      doc: '/seller/returns/{id}/approve',
-      what: 'approve this return',
-      roles: ['seller'],
-      body: approveReturnBody,
-      run: approveReturnUpdate,
-    },
-    {
-      path: '/seller/returns/:id/reject',
-      doc: '/seller/returns/{id}/reject',
-      what: 'reject this return',
-      roles: ['seller'],
-      body: rejectReturnBody,
-      run: rejectReturnUpdate,
-    },
-    {
-      path: '/seller/returns/:id/inspection',
-      doc: '/seller/returns/{id}/inspection',
-      what: 'record the inspection of this return',
-      roles: ['seller', 'ops'],
-      body: inspectReturnBody,
-      run: inspectReturnUpdate,
-    },
-    {
-      path: '/ops/returns/:id/decision',
-      doc: '/ops/returns/{id}/decision',
-      what: 'decide on this return',
-      roles: ['ops'],
-      body: opsReturnDecisionBody,
-      run: opsReturnDecisionUpdate,
-    },
-  ] as const;
 
   for (const step of steps) {
-    registry.registerPath({
+    declareRoute(table, {
       method: 'post',
-      path: step.doc,
+      path: step.path,
       summary: `${step.what[0]?.toUpperCase()}${step.what.slice(1)} (${step.roles.join(' or ')})`,
       security: [{ bearer: [] }],
-      request: { params: returnIdParam, body: { content: { 'application/json': { schema: step.body } } } },
+      roles: [...step.roles] as Role[],
+      params: returnIdParam,
+      body: step.body as typeof approveReturnBody,
       responses: {
         200: {
           description: 'The return after the step',
@@ -111,24 +106,19 @@ export function sellerReturnsRouter(services: Services, registry: OpenAPIRegistr
         },
         ...problemResponses(400, 401, 403, 404, 409, 415, 422, 503),
       },
-    });
-    router.post(
-      step.path,
-      requireRole(...(step.roles as readonly Role[])),
-      validBody(step.body),
-      async (req, res) => {
-        const { id } = parseParams(returnIdParam, req.params);
-        await checkReturnOwner(services, principalOf(req), id);
-        const handle = temporal.workflow.getHandle(returnWorkflowId(id));
+      async handle({ params, body }, req, res) {
+        const owner = await returnOwner(services, params.id).catch((error: unknown) => {
+          throw asReturnProblem(error);
+        });
+        if (!owner || !owns(principalOf(req), owner)) throw returnNotFound();
+        const handle = temporal.workflow.getHandle(returnWorkflowId(params.id));
+        // The body schema above and the workflow's validator both check the argument's shape.
         const state = await runStep(temporal, step.what, () =>
-          // The body schema above and the workflow's validator both check the argument's shape.
-          handle.executeUpdate(step.run as typeof approveReturnUpdate, {
-            args: [req.body as z.infer<typeof approveReturnBody>],
-          }),
+          handle.executeUpdate(step.run as typeof approveReturnUpdate, { args: [body] }),
         );
         res.json(state);
       },
-    );
+    });
   }
-  return router;
+  return table.router;
 }

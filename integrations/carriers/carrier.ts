@@ -1,4 +1,5 @@
 import type { Money } from '../../domain/money';
+import type { TrackingStatus } from '../../domain/parcel-tracking';
 import type { ShippingAddress } from '../../orders/documents';
 
 // What the marketplace needs from any shipping carrier: buy a label, and understand its tracking webhooks.
@@ -17,7 +18,8 @@ export interface Label {
   cost: Money;
 }
 
-export type TrackingStatus = 'label_created' | 'in_transit' | 'out_for_delivery' | 'delivered' | 'exception';
+// Named here too for the adapters' callers; the words themselves are a domain rule.
+export type { TrackingStatus };
 
 export interface TrackingEvent {
   eventId: string;

@@ -1,8 +1,12 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Money } from '../domain/money';
+import type { TrackingStatus } from '../domain/parcel-tracking';
 import type { ReturnStatus } from '../domain/return-status';
-import type { TrackingStatus } from '../integrations/carriers/carrier';
 import type { ShippingAddress } from '../orders/documents';
+
+// The `return-<id>` workflow as the rest of the house sees it: its id, what starts it, the state it
+// answers with, and the messages (query, updates, signal) it takes. The API, the read model and the
+// workflow all name these, so they live in the return's home rather than beside the workflow's body.
 
 export function returnWorkflowId(returnId: string): string {
   return `return-${returnId}`;
@@ -79,6 +83,12 @@ export interface Inspection {
   note?: string;
 }
 export const inspectReturnUpdate = defineUpdate<ReturnState, [Inspection]>('inspectReturn');
+
+/**
+ * Answers once the return is recorded in the database, so the request that started it returns only when
+ * the next request's "units left to return" check will count these units.
+ */
+export const returnRecordedUpdate = defineUpdate<ReturnState>('returnRecorded');
 
 /** From the carrier's webhook, through the API; repeated, late and backward events are harmless. */
 export const returnCarrierEventSignal =
