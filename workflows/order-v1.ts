@@ -16,7 +16,7 @@ import { assessFraud } from '../domain/fraud';
 import { mergeLines } from '../domain/order-lines';
 import type { OrderStatus } from '../domain/order-status';
 import { checkoutTotals } from '../domain/order-totals';
-import { promoAtCheckout } from './order-promotion';
+import { promoAtCheckout } from '../domain/order-promotion';
 import { deriveOrderStatus, hasShipped } from '../domain/sub-order-status';
 import {
   type OrderState,
