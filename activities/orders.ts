@@ -6,8 +6,8 @@ import { type CheckoutTotals, checkoutTotals } from '../domain/order-totals';
 import type { Collections } from '../integrations/collections';
 import type { ShippingAddress } from '../orders/documents';
 import { findByIds } from '../integrations/find-by-ids';
-import type { OrderState, PromotionTerms } from '../workflows/order-definitions';
-import { promoAtCheckout } from '../workflows/order-promotion';
+import { type PromotionTerms, promoAtCheckout } from '../domain/order-promotion';
+import type { OrderState } from '../orders/order-state';
 import { insertSubOrder, type RecordSubOrderInput } from './sub-orders';
 
 export interface RecordOrderInput {

@@ -23,7 +23,8 @@ const transitions: Record<OrderStatus, readonly OrderStatus[]> = {
   reserving_stock: ['awaiting_payment', 'cancelled', 'failed'],
   awaiting_payment: ['confirmed', 'cancelled', 'failed'],
   confirmed: ['fulfilling', 'partially_shipped', 'shipped', 'delivered', 'cancelled', 'refunded'],
-  fulfilling: ['partially_shipped', 'shipped', 'delivered', 'cancelled', 'refunded'],
+  // Back to waiting for sellers when the only part being worked is declined and the others still wait.
+  fulfilling: ['confirmed', 'partially_shipped', 'shipped', 'delivered', 'cancelled', 'refunded'],
   partially_shipped: ['shipped', 'delivered', 'refunded'],
   shipped: ['delivered', 'refunded'],
   delivered: ['refunded'],
@@ -38,4 +39,24 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
 
 export function isTerminal(status: OrderStatus): boolean {
   return transitions[status].length === 0;
+}
+
+/**
+ * The order workflows move an order only through this: a move the rules refuse is a bug in the workflow,
+ * not a business outcome, so it is thrown as a plain error (the workflow task fails and waits for a fix,
+ * with nothing undone) rather than failing the order.
+ */
+export function checkedMove(from: OrderStatus, to: OrderStatus): OrderStatus {
+  if (!canTransition(from, to)) throw new Error(`an order cannot move from ${from} to ${to}`);
+  return to;
+}
+
+/** Still checking out (not yet paid and split): cancelling it undoes the whole order. */
+export function inCheckout(status: OrderStatus): boolean {
+  return (
+    status === 'received' ||
+    status === 'fraud_review' ||
+    status === 'reserving_stock' ||
+    status === 'awaiting_payment'
+  );
 }

@@ -36,6 +36,29 @@ export function hasShipped(status: SubOrderStatus): boolean {
   return status === 'shipped' || status === 'delivered';
 }
 
+/** Past the point where a cancel reaches the part: its label is bought (or it has shipped). */
+export function labelBought(status: SubOrderStatus): boolean {
+  return status === 'label_purchased' || hasShipped(status);
+}
+
+/** A part can be cancelled (declined by its seller, or with its order) until its label is bought. */
+export function cancellable(status: SubOrderStatus): boolean {
+  return !labelBought(status) && status !== 'cancelled';
+}
+
+// The seller's own steps, each taken only from the status right before it.
+const sellerStepFrom: Partial<Record<SubOrderStatus, SubOrderStatus>> = {
+  accepted: 'awaiting_acceptance',
+  picked: 'accepted',
+  packed: 'picked',
+  label_purchased: 'packed',
+};
+
+/** Whether the seller may take the step to `to` from `from` (accept, pick, pack, buy the label). */
+export function isSellerStep(from: SubOrderStatus, to: SubOrderStatus): boolean {
+  return sellerStepFrom[to] === from;
+}
+
 /** The buyer-facing order status follows from its sub-orders. */
 export function deriveOrderStatus(subOrders: SubOrderStatus[]): OrderStatus {
   const live = subOrders.filter((s) => s !== 'cancelled');

@@ -7,7 +7,7 @@ import {
 } from '@temporalio/client';
 import type { Collections } from '../integrations/collections';
 import { type PayoutFrequency, type PayoutInput, payoutScheduleId } from './payout-run';
-import { detailsOf, payoutSummary } from '../workflows/ops-wording';
+import { detailsOf, payoutSummary } from '../domain/ops-wording';
 
 // Each active seller has a Temporal schedule that starts its payout runs: visible, pausable and triggerable
 // in the Web UI, and driven by ops through the API. The payout_schedules document remembers the cadence.

@@ -1,5 +1,5 @@
 import { setCurrentDetails } from '@temporalio/workflow';
-import { describeWait, detailsOf, type Wait } from './ops-wording';
+import { describeWait, detailsOf, type Wait } from '../domain/ops-wording';
 
 // Keeps a running workflow's "current details" in the Temporal UI up to date. Current details are answered
 // from the workflow's memory (the built-in metadata query), never written to history, so calling these

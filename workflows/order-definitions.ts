@@ -1,13 +1,15 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { FraudAssessment } from '../domain/fraud';
 import type { Money } from '../domain/money';
+import type { PromotionTerms } from '../domain/order-promotion';
 import type { OrderStatus } from '../domain/order-status';
-import type { PricedLine, RequestedLine } from '../domain/order-lines';
-import type { CheckoutTotals } from '../domain/order-totals';
-import type { SubOrderStatus } from '../domain/sub-order-status';
+import type { RequestedLine } from '../domain/order-lines';
 import type { ShippingAddress } from '../orders/documents';
+import type { OrderState, PaymentOutcome, SubOrderSummary } from '../orders/order-state';
 
-// Shared by the API (which starts, queries and steers orders) and the order workflow itself.
+// Shared by the API (which starts, queries and steers orders) and the order workflow itself. The shapes the
+// order's activities share too live below both (orders/order-state.ts, domain/order-promotion.ts); they
+// are named here as well because they are this workflow's input, query answer and handler arguments.
+export type { OrderState, PaymentOutcome, PromotionTerms, SubOrderSummary };
 
 export function orderWorkflowId(orderId: string): string {
   return `order-${orderId}`;
@@ -44,47 +46,6 @@ export interface PlaceOrderInput {
   sellerAcceptSeconds?: number;
   /** Captures must happen before card authorizations lapse (7 days at most card networks). */
   captureWithinSeconds?: number;
-}
-
-/** A promotion as plain data (dates as ISO strings), since workflow inputs travel as JSON. */
-export interface PromotionTerms {
-  code: string;
-  kind: 'percent' | 'fixed';
-  percentBps?: number;
-  amount?: Money;
-  validFrom: string;
-  validUntil: string;
-  minSubtotal: Money;
-}
-
-export type PaymentOutcome =
-  | { status: 'authorized' }
-  | { status: 'requires_action'; paymentIntentId: string; clientSecret: string | null }
-  | { status: 'declined'; reason: string };
-
-export interface SubOrderSummary {
-  sellerId: string;
-  status: SubOrderStatus;
-  total: Money;
-  paymentIntentId?: string;
-  trackingNumber?: string;
-}
-
-export interface OrderState {
-  orderId: string;
-  customerId: string;
-  status: OrderStatus;
-  lines: PricedLine[];
-  priceChanges: Array<{ sku: string; was: Money; now: Money }>;
-  promo?: { code: string; valid: boolean; reason?: string; discount: Money };
-  totals?: CheckoutTotals;
-  total?: Money;
-  fraud?: FraudAssessment;
-  holdExpiresAt?: string;
-  payment?: PaymentOutcome;
-  paymentIntentIds: Record<string, string>;
-  subOrders: SubOrderSummary[];
-  failureReason?: string;
 }
 
 export const orderStateQuery = defineQuery<OrderState>('orderState');

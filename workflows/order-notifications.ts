@@ -1,5 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { MarketplaceActivities } from '../activities';
+import type { Money } from '../domain/money';
 import type { OrderState } from './order-definitions';
 
 const act = proxyActivities<MarketplaceActivities>({
@@ -9,42 +10,52 @@ const act = proxyActivities<MarketplaceActivities>({
 
 export type OrderEvent = 'order-confirmed' | 'order-shipped' | 'order-delivered' | 'order-cancelled';
 
-/**
- * Email (and SMS when the shipping address has a phone) on the order's milestones. The key names the order,
- * the event and the status it was sent for, so a replay or retry never sends the same message twice.
- */
-export async function notifyBuyer(state: OrderState, event: OrderEvent, shipPhone?: string): Promise<void> {
-  const contact = await act.buyerContact({ customerId: state.customerId });
-  const key = `order-${state.orderId}-${event}-${state.status}`;
+/** Each milestone's template and what it says, from the order as it stands when the message is sent. */
+type OrderMessage =
+  | { template: 'order-confirmed'; data: { orderId: string; total: Money } }
+  | { template: 'order-shipped'; data: { orderId: string; carrier: string; trackingNumber: string } }
+  | { template: 'order-delivered'; data: { orderId: string } }
+  | { template: 'order-cancelled'; data: { orderId: string; reason: string } };
+
+function orderMessage(state: OrderState, event: OrderEvent): OrderMessage {
   const shipped = state.subOrders.find((s) => s.trackingNumber);
-  const send = async (channel: 'email' | 'sms', to: string) => {
-    const base = { to, idempotencyKey: `${key}-${channel}` };
-    const sender = channel === 'email' ? act.sendEmail : act.sendSms;
-    if (event === 'order-confirmed') {
-      await sender({
-        ...base,
+  switch (event) {
+    case 'order-confirmed':
+      return {
         template: event,
         data: { orderId: state.orderId, total: state.total ?? { amount: 0, currency: 'USD' } },
-      });
-    } else if (event === 'order-shipped') {
-      await sender({
-        ...base,
+      };
+    case 'order-shipped':
+      return {
         template: event,
         data: {
           orderId: state.orderId,
           carrier: shipped ? 'sandbox' : 'carrier',
           trackingNumber: shipped?.trackingNumber ?? '',
         },
-      });
-    } else if (event === 'order-delivered') {
-      await sender({ ...base, template: event, data: { orderId: state.orderId } });
-    } else {
-      await sender({
-        ...base,
+      };
+    case 'order-delivered':
+      return { template: event, data: { orderId: state.orderId } };
+    default:
+      return {
         template: event,
         data: { orderId: state.orderId, reason: state.failureReason ?? 'cancelled' },
-      });
-    }
+      };
+  }
+}
+
+/**
+ * Email (and SMS when the shipping address has a phone) on the order's milestones, for the first order
+ * shape, which awaits each send. The key names the order, the event and the status it was sent for, so a
+ * replay or retry never sends the same message twice.
+ */
+export async function notifyBuyer(state: OrderState, event: OrderEvent, shipPhone?: string): Promise<void> {
+  const contact = await act.buyerContact({ customerId: state.customerId });
+  const key = `order-${state.orderId}-${event}-${state.status}`;
+  const send = async (channel: 'email' | 'sms', to: string) => {
+    const base = { to, idempotencyKey: `${key}-${channel}` };
+    const sender = channel === 'email' ? act.sendEmail : act.sendSms;
+    await sender({ ...base, ...orderMessage(state, event) });
   };
   if (contact.email) await send('email', contact.email);
   if (shipPhone) await send('sms', shipPhone);
@@ -79,31 +90,7 @@ export function notifyBuyerInBackground(
     idempotencyKey: `order-${state.orderId}-${event}-${state.status}`,
     attempts: buyerNotificationAttempts,
   };
-  const shipped = state.subOrders.find((s) => s.trackingNumber);
-  const sent =
-    event === 'order-confirmed'
-      ? notify.notifyBuyer({
-          ...common,
-          template: event,
-          data: { orderId: state.orderId, total: state.total ?? { amount: 0, currency: 'USD' } },
-        })
-      : event === 'order-shipped'
-        ? notify.notifyBuyer({
-            ...common,
-            template: event,
-            data: {
-              orderId: state.orderId,
-              carrier: shipped ? 'sandbox' : 'carrier',
-              trackingNumber: shipped?.trackingNumber ?? '',
-            },
-          })
-        : event === 'order-delivered'
-          ? notify.notifyBuyer({ ...common, template: event, data: { orderId: state.orderId } })
-          : notify.notifyBuyer({
-              ...common,
-              template: event,
-              data: { orderId: state.orderId, reason: state.failureReason ?? 'cancelled' },
-            });
+  const sent = notify.notifyBuyer({ ...common, ...orderMessage(state, event) });
   return sent.then(
     () => undefined,
     () => undefined,

@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { RecordSubOrderInput } from '../activities/sub-orders';
 import type { Money } from '../domain/money';
-import type { PricedLine } from '../domain/order-lines';
 import type { SubOrderStatus } from '../domain/sub-order-status';
 import type { TrackingStatus } from '../integrations/carriers/carrier';
 import type { ShippingAddress } from '../orders/documents';
@@ -9,18 +9,16 @@ export function sellerFulfillmentWorkflowId(orderId: string, sellerId: string): 
   return `seller-fulfillment-${orderId}-${sellerId}`;
 }
 
-export interface SubOrderInput {
+/**
+ * One seller's part as its order hands it over: the sub-order as it is recorded (less its accept-by time,
+ * which the part works out from when the payment was authorized), plus what the part needs to ship it.
+ */
+export interface SubOrderInput extends Omit<RecordSubOrderInput, 'acceptBy'> {
   /**
    * 2: started by the lean order, which already recorded the sub-order; the part tells its order only what
    * can change the order, and ends cancelled (compensated) when its capture is refused. Absent: first shape.
    */
   version?: 2;
-  orderId: string;
-  sellerId: string;
-  customerId: string;
-  lines: PricedLine[];
-  total: Money;
-  paymentIntentId: string;
   shipTo: ShippingAddress;
   /** Epoch ms the payment was authorized; captures must land before it lapses. */
   authorizedAt: number;
