@@ -6,7 +6,8 @@ import { disputeExposureOf } from '../disputes/dispute-exposure';
 import { shipmentFactsOf } from '../disputes/shipment-facts';
 import type { Collections } from '../integrations/collections';
 import type { SubOrderDoc } from '../orders/documents';
-import { createSellerLedgerActivities, postLedgerEntry } from './seller-ledger';
+import { postLedgerEntry } from '../payouts/ledger-entries';
+import { createSellerLedgerActivities } from './seller-ledger';
 
 export interface OpenDisputeInput {
   disputeId: string;

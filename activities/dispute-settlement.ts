@@ -4,7 +4,8 @@ import { type Money, money, sum } from '../domain/money';
 import { ledgerEntryKeys } from '../domain/seller-ledger';
 import { disputeExposureOf, type DisputedSubOrder } from '../disputes/dispute-exposure';
 import type { Collections } from '../integrations/collections';
-import { createSellerLedgerActivities, postLedgerEntry } from './seller-ledger';
+import { postLedgerEntry } from '../payouts/ledger-entries';
+import { createSellerLedgerActivities } from './seller-ledger';
 
 export interface SettleDisputeInput {
   disputeId: string;

@@ -4,10 +4,6 @@ import { type PostReturnRefundInput, postReturnRefund } from '../payouts/refund-
 import { postSale } from '../payouts/sale-posting';
 import { subOrderId } from './sub-orders';
 
-// Moved to payouts/ledger-entries.ts; re-exported while the dispute activities still import it from here.
-export { postLedgerEntry } from '../payouts/ledger-entries';
-export type { PostReturnRefundInput } from '../payouts/refund-posting';
-
 /** The seller ledger's postings as activities; the rules of each posting live in payouts/. */
 export function createSellerLedgerActivities(deps: { collections: Collections; now: () => Date }) {
   return {

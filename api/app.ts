@@ -11,7 +11,7 @@ import { serverSpans } from '../observability/server-spans';
 import { tracing } from '../observability/tracing';
 import { webhookMetrics } from '../observability/webhook-metrics';
 import { authenticate } from './auth/principal';
-import { tokenKeysOf } from './auth/tokens';
+import { tokenKeysOf } from '../accounts/session-tokens';
 import { openApiDocument } from './openapi-document';
 import { createRegistry } from './openapi-registry';
 import { notFound, problemHandler } from './problem';

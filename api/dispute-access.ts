@@ -2,7 +2,7 @@ import type { DisputeDoc } from '../disputes/documents';
 import { disputeView, findDispute } from '../disputes/dispute-reads';
 import type { Services } from '../integrations/services';
 import { owns } from './auth/principal';
-import type { Principal } from './auth/tokens';
+import type { Principal } from '../accounts/principal';
 import { HttpProblem } from './problem';
 
 // Who may see a dispute: its seller and ops. Anyone else is told there is no such dispute.

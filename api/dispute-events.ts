@@ -11,8 +11,6 @@ import { DisputeId, MarketplaceStatus } from '../workflows/search-attributes';
 // entry point because the workflow's search attributes are declared in workflows/; how an event reads as
 // the workflow's input and signal lives in the dispute's home.
 
-export { disputeEventTypes } from '../disputes/stripe-dispute-events';
-
 /**
  * Signals the dispute's workflow, starting it if this is the first event about the dispute (whichever
  * event type arrives first: Stripe does not promise order). A dispute whose workflow already finished is

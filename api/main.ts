@@ -6,7 +6,7 @@ import { createApp } from './app';
 import { createLogger } from '../observability/logger';
 import { collectProcessMetrics } from '../observability/metrics-registry';
 import { exitWithStartupError } from '../observability/startup-error';
-import { ensureOpsAccount } from './auth/accounts';
+import { ensureOpsAccount } from '../accounts/ops-account';
 
 async function main() {
   const env = loadEnv();

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Collections } from '../integrations/collections';
 import { orderRecord, subOrdersOf } from '../orders/order-reads';
 import { owns } from './auth/principal';
-import type { Principal } from './auth/tokens';
+import type { Principal } from '../accounts/principal';
 import { orderWorkflowState } from './order-workflow';
 import { HttpProblem } from './problem';
 import { type OrderResource, orderFromRecord, orderFromWorkflow } from './schemas-order';

@@ -13,7 +13,7 @@ import {
   orderWorkflowId,
   submitPaymentUpdate,
 } from '../workflows/order-definitions';
-import { detailsOf, orderSummary } from '../workflows/ops-wording';
+import { detailsOf, orderSummary } from '../domain/ops-wording';
 import { CustomerId, MarketplaceStatus, OrderId } from '../workflows/search-attributes';
 import { runStep } from './workflow-steps';
 

@@ -7,7 +7,7 @@ import {
 } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { type ReturnInput, returnRecordedUpdate, returnWorkflowId } from '../returns/return-process';
-import { detailsOf, returnSummary } from '../workflows/ops-wording';
+import { detailsOf, returnSummary } from '../domain/ops-wording';
 import type { returnWorkflow } from '../workflows/return';
 import { CustomerId, MarketplaceStatus, OrderId, ReturnId, SellerId } from '../workflows/search-attributes';
 

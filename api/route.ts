@@ -1,7 +1,7 @@
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
-import type { Role } from './auth/tokens';
+import type { Role } from '../accounts/principal';
 import { requireRole } from './auth/principal';
 import { parseParams, validBody } from './validation';
 

@@ -8,7 +8,7 @@ import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } f
 import type { Services } from '../integrations/services';
 import type { SellerDoc } from '../sellers/documents';
 import { readSeller } from '../sellers/seller-reads';
-import { detailsOf, onboardingSummary } from '../workflows/ops-wording';
+import { detailsOf, onboardingSummary } from '../domain/ops-wording';
 import type { sellerOnboardingWorkflow } from '../workflows/seller-onboarding';
 import {
   type OnboardingLinkView,

@@ -7,7 +7,8 @@ import {
   sellerOnboardingWorkflowId,
   stripeAccountUpdatedSignal,
 } from '../workflows/seller-onboarding-definitions';
-import { disputeEventTypes, followDisputeEvent } from './dispute-events';
+import { disputeEventTypes } from '../disputes/stripe-dispute-events';
+import { followDisputeEvent } from './dispute-events';
 
 // Stripe's verified events, each handed to the workflow it steers: account.updated to the seller's
 // onboarding, charge.dispute.* to the dispute's workflow; other types are acknowledged and dropped.

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { issueToken, tokenKeysOf } from '../api/auth/tokens';
+import { issueToken, tokenKeysOf } from '../accounts/session-tokens';
 import type { ProductDoc } from '../catalog/documents';
 import { createProduct } from '../catalog/products';
 import type { BenchContext } from './context';

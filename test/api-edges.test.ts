@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { issueToken, tokenKeys, tokenKeysOf } from '../api/auth/tokens';
+import { issueToken, tokenKeys, tokenKeysOf } from '../accounts/session-tokens';
 import type { Services } from '../integrations/services';
 import { connectTestServices, startApi, type RunningApi } from './support/services';
 

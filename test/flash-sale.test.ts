@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createActivities } from '../activities';
 import { ledgerBalances } from '../inventory/stock-ledger';
-import { issueToken, tokenKeysOf } from '../api/auth/tokens';
+import { issueToken, tokenKeysOf } from '../accounts/session-tokens';
 import { runFlashSaleRace } from '../bench/flash-sale-race';
 import { admissionsDue, ticketView } from '../domain/flash-sale';
 import { FlashSaleQueue } from '../integrations/flash-sale-queue';

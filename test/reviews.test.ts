@@ -6,7 +6,7 @@ import type { Services } from '../integrations/services';
 import { refreshProductRating } from '../reviews/product-rating';
 import { catalogChangeStream, stockChangeStream } from '../search/stock-change-feed';
 import { CatalogIndexer } from '../search-indexer/catalog-indexer';
-import { deleteProductIndices } from '../search-indexer/product-index';
+import { deleteProductIndices } from '../search/product-index';
 import {
   call,
   connectTestServices,

@@ -8,7 +8,7 @@ import { createProduct, updateProduct } from '../catalog/products';
 import type { ProductDoc } from '../catalog/documents';
 import type { Services } from '../integrations/services';
 import { CatalogIndexer } from '../search-indexer/catalog-indexer';
-import { deleteProductIndices, productAlias } from '../search-indexer/product-index';
+import { deleteProductIndices, productAlias } from '../search/product-index';
 import { call, connectTestServices, eventually, startApi, uniqueId, type RunningApi } from './support/stack';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 import { categorySearch } from './support/product-search';

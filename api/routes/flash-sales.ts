@@ -6,7 +6,7 @@ import type { Services } from '../../integrations/services';
 import { flagFlashSale, flashSale, joinFlashSale, ticketStanding } from '../../inventory/flash-sale-line';
 import type { flashSaleWorkflow } from '../../workflows/flash-sale';
 import { flashSaleTermsSignal, flashSaleWorkflowId } from '../../workflows/flash-sale-definitions';
-import { detailsOf } from '../../workflows/ops-wording';
+import { detailsOf } from '../../domain/ops-wording';
 import { principalOf } from '../auth/principal';
 import { rethrowAsProblem } from '../catalog-problems';
 import { newTicket } from '../flash-sale-checkout';

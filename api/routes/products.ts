@@ -9,7 +9,7 @@ import type { Services } from '../../integrations/services';
 import { searchProducts, type ProductSearchDeps } from '../../search/product-search';
 import { noteProductView } from '../../search/recently-viewed';
 import { owns, principalOf } from '../auth/principal';
-import type { Principal } from '../auth/tokens';
+import type { Principal } from '../../accounts/principal';
 import { rethrowAsProblem } from '../catalog-problems';
 import { problemResponses } from '../openapi-registry';
 import { HttpProblem } from '../problem';

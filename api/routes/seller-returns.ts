@@ -10,7 +10,7 @@ import {
   returnWorkflowId,
 } from '../../returns/return-process';
 import { returnOwner, returnsPage } from '../../returns/return-reads';
-import type { Role } from '../auth/tokens';
+import type { Role } from '../../accounts/principal';
 import { owns, principalOf } from '../auth/principal';
 import { problemResponses } from '../openapi-registry';
 import { asReturnProblem, returnNotFound } from '../return-problems';

@@ -7,7 +7,7 @@ import { setSellerStock } from '../../inventory/seller-stock';
 import { productStock } from '../../inventory/stock-reads';
 import type { stockReconciliationWorkflow } from '../../workflows/stock-reconciliation';
 import { owns, principalOf } from '../auth/principal';
-import type { Principal } from '../auth/tokens';
+import type { Principal } from '../../accounts/principal';
 import { rethrowAsProblem } from '../catalog-problems';
 import { claimIdempotencyKey, fingerprint, idempotencyKeyOf } from '../idempotency';
 import { problemResponses } from '../openapi-registry';

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { ensureOpsAccount } from '../../api/auth/accounts';
+import { ensureOpsAccount } from '../../accounts/ops-account';
 import type { Services } from '../../integrations/services';
 import { call } from './http';
 import { uniqueId } from './services';

@@ -1,4 +1,4 @@
-import { ledgerBalances } from '../../activities/stock-ledger';
+import { ledgerBalances } from '../../inventory/stock-ledger';
 import type { Services } from '../../integrations/services';
 
 /** Units of a SKU available by the ledger's account, over all warehouses. */
