@@ -30,6 +30,11 @@ export interface RouteSpec<P, Q, B> extends Omit<RouteConfig, 'method' | 'path' 
   body?: B;
   /** Request headers the operation reads (documented only; the handler reads them). */
   headers?: z.ZodObject;
+  /**
+   * The request as documented, for a route that reads its own raw body (a signed webhook: the signature
+   * covers the exact bytes, so nothing may parse them first). Used instead of params/query/body/headers.
+   */
+  rawRequest?: RouteConfig['request'];
   /** A signed-in account of one of these roles (401 without a token, 403 for another role). */
   roles?: Role[];
   /** Middleware run after the role check and before the body is parsed (limits, caching headers). */
@@ -47,7 +52,19 @@ export function declareRoute<
   Q extends z.ZodType | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
 >(table: RouteTable, spec: RouteSpec<P, Q, B>): void {
-  const { method, path, params, query, body, headers, roles, before = [], handle, ...openApi } = spec;
+  const {
+    method,
+    path,
+    params,
+    query,
+    body,
+    headers,
+    rawRequest,
+    roles,
+    before = [],
+    handle,
+    ...openApi
+  } = spec;
   table.registry.registerPath({
     ...openApi,
     method,
@@ -61,7 +78,9 @@ export function declareRoute<
             ...(body ? { body: { content: { 'application/json': { schema: body } } } } : {}),
           },
         }
-      : {}),
+      : rawRequest
+        ? { request: rawRequest }
+        : {}),
   });
   const chain: RequestHandler[] = [
     ...(roles ? [requireRole(...roles)] : []),

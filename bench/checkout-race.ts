@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createProduct } from '../catalog/products';
+import { isDuplicateKeyError } from '../integrations/collections';
 import type { BenchContext } from './context';
 import { percentile } from './load';
 import { buyerToken, openShop, orderToConfirmed, shipTo, type Shop } from './shop';
@@ -18,8 +19,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function raceSku(ctx: BenchContext, run: number): Promise<string> {
   const sku = `${ctx.runId}-RACE-${run}`.toUpperCase();
-  const product = await createProduct(ctx.services.collections, {
-    _id: `prd_${ctx.runId}_race_${run}`,
+  const productId = `prd_${ctx.runId}_race_${run}`;
+  // FerretDB does not recognise a retried write: an insert whose answer was lost under load comes back as a
+  // duplicate of itself on the driver's retry. The product is there either way.
+  await createProduct(ctx.services.collections, {
+    _id: productId,
     sellerId: `sel_${ctx.runId}_race`,
     title: `Raced kettle ${run}`,
     description: 'Raced for by the bench',
@@ -31,10 +35,12 @@ async function raceSku(ctx: BenchContext, run: number): Promise<string> {
     skus: [{ sku, attributes: {} }],
     status: 'active',
     sellerPaused: false,
+  }).catch((error: unknown) => {
+    if (!isDuplicateKeyError(error)) throw error;
   });
   await ctx.services.counters.adjust(sku, 'wh-bench', units, `bench-${sku}`);
   ctx.onCleanup(async () => {
-    await ctx.services.collections.products.deleteMany({ _id: product._id });
+    await ctx.services.collections.products.deleteMany({ _id: productId });
     await ctx.services.collections.skus.deleteMany({ _id: sku });
   });
   return sku;

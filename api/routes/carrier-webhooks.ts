@@ -7,6 +7,7 @@ import { noteWebhookEventType } from '../../observability/webhook-metrics';
 import { trackingStatuses } from '../../domain/parcel-tracking';
 import { type CarrierEventOutcome, takeCarrierEvent } from '../carrier-events';
 import { problemResponses } from '../openapi-registry';
+import { declareRoute } from '../route';
 import { HttpProblem } from '../problem';
 import { parseParams } from '../validation';
 
@@ -64,51 +65,54 @@ export function carrierWebhooksRouter(services: Services, registry: OpenAPIRegis
   const { carrier } = services;
   const router = Router();
   const signatureHeader = signatureHeaders[carrier.name] ?? 'x-carrier-signature';
-  registry.registerPath({
-    method: 'post',
-    path: '/webhooks/carrier/{carrier}',
-    summary:
-      "A shipping carrier's signed tracking event. The signature is an HMAC-SHA256 (hex) of the raw body " +
-      `with CARRIER_WEBHOOK_SECRET, in ${signatureHeader}. Each event id is taken once; a repeat answers ` +
-      '{received, duplicate: true}, a parcel we do not know {received, matched: false}.',
-    request: {
-      params: z.object({ carrier: z.enum([carrier.name]).describe('The configured carrier (CARRIER)') }),
-      headers: z.object({ [signatureHeader]: z.string().describe('HMAC-SHA256 of the raw body, hex') }),
-      body: {
-        content: { 'application/json': { schema: carrier.name === 'shippo' ? shippoEvent : sandboxEvent } },
+  declareRoute(
+    { router, registry },
+    {
+      method: 'post',
+      path: '/webhooks/carrier/{carrier}',
+      summary:
+        "A shipping carrier's signed tracking event. The signature is an HMAC-SHA256 (hex) of the raw body " +
+        `with CARRIER_WEBHOOK_SECRET, in ${signatureHeader}. Each event id is taken once; a repeat answers ` +
+        '{received, duplicate: true}, a parcel we do not know {received, matched: false}.',
+      // The path names the configured carrier only; any other well-formed name is a 404, not a 400.
+      rawRequest: {
+        params: z.object({ carrier: z.enum([carrier.name]).describe('The configured carrier (CARRIER)') }),
+        headers: z.object({ [signatureHeader]: z.string().describe('HMAC-SHA256 of the raw body, hex') }),
+        body: {
+          content: {
+            'application/json': { schema: carrier.name === 'shippo' ? shippoEvent : sandboxEvent },
+          },
+        },
       },
-    },
-    responses: {
-      200: {
-        description: 'Taken in, a duplicate (ignored), or a parcel that is not ours (ignored)',
-        content: { 'application/json': { schema: carrierAcknowledged } },
+      before: [express.raw({ type: () => true, limit: '64kb' })],
+      responses: {
+        200: {
+          description: 'Taken in, a duplicate (ignored), or a parcel that is not ours (ignored)',
+          content: { 'application/json': { schema: carrierAcknowledged } },
+        },
+        ...problemResponses(400, 401, 404, 413),
       },
-      ...problemResponses(400, 401, 404, 413),
-    },
-  });
-  router.post(
-    '/webhooks/carrier/:carrier',
-    express.raw({ type: () => true, limit: '64kb' }),
-    async (req, res) => {
-      const { carrier: name } = parseParams(params, req.params);
-      if (name !== carrier.name)
-        throw new HttpProblem(404, 'unknown-carrier', `No carrier ${name} is configured`);
-      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const headers = Object.fromEntries(
-        Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
-      );
-      if (!carrier.verifyWebhook(raw, headers))
-        throw new HttpProblem(401, 'bad-signature', 'Webhook signature does not verify');
-      let event;
-      try {
-        event = carrier.parseWebhook(raw);
-      } catch (error) {
-        if (error instanceof WebhookPayloadError) throw new HttpProblem(400, 'bad-webhook', error.message);
-        throw error;
-      }
-      noteWebhookEventType(res, event.status);
-      const outcome = await takeCarrierEvent(services, event);
-      res.json(acknowledgements[outcome]);
+      async handle(_input, req, res) {
+        const { carrier: name } = parseParams(params, req.params);
+        if (name !== carrier.name)
+          throw new HttpProblem(404, 'unknown-carrier', `No carrier ${name} is configured`);
+        const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
+        );
+        if (!carrier.verifyWebhook(raw, headers))
+          throw new HttpProblem(401, 'bad-signature', 'Webhook signature does not verify');
+        let event;
+        try {
+          event = carrier.parseWebhook(raw);
+        } catch (error) {
+          if (error instanceof WebhookPayloadError) throw new HttpProblem(400, 'bad-webhook', error.message);
+          throw error;
+        }
+        noteWebhookEventType(res, event.status);
+        const outcome = await takeCarrierEvent(services, event);
+        res.json(acknowledgements[outcome]);
+      },
     },
   );
   return router;

@@ -13,13 +13,11 @@ const acknowledged = z
   .object({ received: z.literal(true), duplicate: z.boolean() })
   .openapi('WebhookReceived');
 
-// declareRoute parses JSON bodies, but the signature covers the exact bytes Stripe sent: this route takes
-// the raw body itself, so its request (signature header and event body) is documented here instead.
-const signedEvent: Pick<RouteConfig, 'request'> = {
-  request: {
-    headers: z.object({ 'stripe-signature': z.string() }),
-    body: { content: { 'application/json': { schema: z.object({ id: z.string(), type: z.string() }) } } },
-  },
+// The signature covers the exact bytes Stripe sent: this route reads the raw body itself, so its request
+// (signature header and event body) is documented rather than parsed.
+const signedEvent: RouteConfig['request'] = {
+  headers: z.object({ 'stripe-signature': z.string() }),
+  body: { content: { 'application/json': { schema: z.object({ id: z.string(), type: z.string() }) } } },
 };
 
 /**
@@ -35,7 +33,7 @@ export function stripeWebhooksRouter(services: Services, registry: OpenAPIRegist
     path: '/webhooks/stripe',
     summary:
       'Stripe events (signed with Stripe-Signature); account.updated steers seller onboarding, charge.dispute.* the dispute workflows',
-    ...signedEvent,
+    rawRequest: signedEvent,
     before: [express.raw({ type: () => true, limit: '512kb' })],
     responses: {
       200: {
