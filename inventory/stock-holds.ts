@@ -84,8 +84,8 @@ export async function commitHold(deps: StockMoveDeps, holdId: string, sku: strin
 }
 
 /**
- * Holds every line or none. Each SKU is reserved by one atomic Redis script; if a later line is short,
- * the lines already held by this call are released before the failure is reported.
+ * Holds every line or none. Each SKU is reserved by one atomic Redis script; if a line is short, the
+ * hold is released on every line before the failure is reported.
  */
 export async function reserveLines(
   deps: StockMoveDeps,
@@ -98,10 +98,13 @@ export async function reserveLines(
       held.push({ sku: line.sku, allocations: outcome.allocations });
       continue;
     }
+    // Every line of the request, not only those held: releasing a line never held leaves a tombstone, so
+    // an earlier attempt of this same step that is still running (a timed-out local activity whose retry
+    // failed here) cannot take stock for an order that has already failed.
     await releaseLines(
       deps,
       input.holdId,
-      held.map((h) => h.sku),
+      input.lines.map((l) => l.sku),
     );
     if (outcome.kind === 'insufficient') {
       throw ApplicationFailure.nonRetryable(

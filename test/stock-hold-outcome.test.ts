@@ -31,6 +31,25 @@ describe('a stock hold ends once, and the ledger always hears of it', () => {
     assert.equal(await ledgerAvailable(sku), 3, 'the retry recorded the release');
   });
 
+  test('an attempt still running after its retry found the stock short cannot hold stock any more', async () => {
+    const { sku } = await stockedProduct(services, { stock: 1 });
+    const holdId = uniqueId('ord');
+    // The retry: two units asked, one there. The order fails on it, and nothing of it is held.
+    await assert.rejects(activities.reserveStock({ holdId, lines: [{ sku, quantity: 2 }] }), (error: Error) =>
+      error.message.includes('available'),
+    );
+    // A cancelled order gives units back meanwhile.
+    await services.counters.adjust(sku, 'wh-test', 2, uniqueId('returned'));
+    // The first attempt, timed out but still running, reaches Redis only now.
+    await assert.rejects(activities.reserveStock({ holdId, lines: [{ sku, quantity: 2 }] }), (error: Error) =>
+      error.message.includes('already'),
+    );
+    assert.equal(await redisAvailable(sku), 3, 'the failed order holds nothing');
+    const open = await services.collections.stockLedger.countDocuments({ holdId, kind: 'reserve' });
+    const closed = await services.collections.stockLedger.countDocuments({ holdId, kind: 'release' });
+    assert.equal(open, closed, 'no reservation is left unbalanced in the ledger');
+  });
+
   test('releases racing each other give the units back once', async () => {
     const { sku } = await stockedProduct(services, { stock: 4 });
     const holdId = uniqueId('ord');
