@@ -101,11 +101,10 @@ export async function followPartsV1(
         failedSellers.push(totals.bySeller[i]?.sellerId ?? '');
       }),
     ),
-  ).then(
-    () => (ended = true),
+  )
+    .then(() => (ended = true))
     // Unreachable (each result is caught above), but a rejection here must never fail the workflow task.
-    () => (ended = true),
-  );
+    .catch(() => (ended = true));
   for (;;) {
     await condition(() => order.changed || ended);
     order.changed = false;
