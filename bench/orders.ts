@@ -115,7 +115,7 @@ async function postLoad(url: string, ctx: BenchContext, skus: string[]): Promise
 }
 
 export async function orders(ctx: BenchContext): Promise<Row[]> {
-  const shop = await openShop(ctx);
+  const shop = await openShop(ctx, 'orders');
   // The first order waits for the worker to bundle its workflows and poll; it is not measured.
   await Promise.all([0, 1].map(() => orderToConfirmed(ctx, shop, true)));
   await sleep(2000);
@@ -156,9 +156,7 @@ export async function orders(ctx: BenchContext): Promise<Row[]> {
     sample.map(async (orderId) => {
       const order = await historyFigures(ctx, `order-${orderId}`);
       const children = await Promise.all(
-        [`sel_${ctx.runId}_a`, `sel_${ctx.runId}_b`].map((sellerId) =>
-          historyFigures(ctx, sellerFulfillmentWorkflowId(orderId, sellerId)),
-        ),
+        shop.sellerIds.map((sellerId) => historyFigures(ctx, sellerFulfillmentWorkflowId(orderId, sellerId))),
       );
       return {
         order: order.events,

@@ -15,18 +15,19 @@ export interface Shop {
   processes: BenchProcess[];
   taskQueue: string;
   skus: [string, string];
+  sellerIds: [string, string];
   /** The environment the shop's processes share, for another worker on the same task queue. */
   env: Record<string, string>;
 }
 
-export async function seedTwoSellers(ctx: BenchContext): Promise<[string, string]> {
+async function seedTwoSellers(ctx: BenchContext, shopName: string): Promise<ProductDoc[]> {
   const products: ProductDoc[] = [];
   for (const seller of ['a', 'b']) {
-    const sku = `${ctx.runId}-ORDER-${seller}`.toUpperCase();
+    const sku = `${ctx.runId}-${shopName}-${seller}`.toUpperCase();
     products.push(
       await createProduct(ctx.services.collections, {
-        _id: `prd_${ctx.runId}_order_${seller}`,
-        sellerId: `sel_${ctx.runId}_${seller}`,
+        _id: `prd_${ctx.runId}_${shopName}_${seller}`,
+        sellerId: `sel_${ctx.runId}_${shopName}_${seller}`,
         title: `Bench teapot ${seller}`,
         description: 'Ordered by the bench',
         category: 'bench-orders',
@@ -47,12 +48,16 @@ export async function seedTwoSellers(ctx: BenchContext): Promise<[string, string
       _id: { $in: products.map((p) => p.skus[0]?.sku ?? '') },
     });
   });
-  return products.map((p) => p.skus[0]?.sku ?? '') as [string, string];
+  return products;
 }
 
-export async function openShop(ctx: BenchContext): Promise<Shop> {
+/**
+ * `name` keeps shops of one bench run apart (their task queue, sellers and products), since each shop's
+ * processes run until the whole bench ends.
+ */
+export async function openShop(ctx: BenchContext, name: string): Promise<Shop> {
   const { env } = ctx.services;
-  const taskQueue = `bench-orders-${ctx.runId}`;
+  const taskQueue = `bench-${name}-${ctx.runId}`;
   const port = await freePort();
   const shared = {
     MONGODB_URI: env.MONGODB_URI,
@@ -89,7 +94,15 @@ export async function openShop(ctx: BenchContext): Promise<Shop> {
   });
   const apiUrl = `http://127.0.0.1:${port}`;
   await waitForHttp(`${apiUrl}/healthz`);
-  return { apiUrl, processes, taskQueue, skus: await seedTwoSellers(ctx), env: shared };
+  const [a, b] = await seedTwoSellers(ctx, name);
+  return {
+    apiUrl,
+    processes,
+    taskQueue,
+    skus: [a?.skus[0]?.sku ?? '', b?.skus[0]?.sku ?? ''],
+    sellerIds: [a?.sellerId ?? '', b?.sellerId ?? ''],
+    env: shared,
+  };
 }
 
 export function buyerToken(ctx: BenchContext): Promise<string> {
