@@ -33,14 +33,14 @@ export async function orderWorkflowStarted(temporal: Client, orderId: string): P
 
 /**
  * Starts the order's workflow once: Temporal itself refuses a second run with its id, so a double submit
- * (or a retry after a start whose answer was lost) is one order.
+ * (or a retry after a start whose answer was lost) is one order. Answers whether this call started it.
  */
 export async function startOrderWorkflow(
   temporal: Client,
   taskQueue: string,
   input: PlaceOrderInput,
   estimate: Money | undefined,
-): Promise<void> {
+): Promise<boolean> {
   const { orderId, customerId, lines, shipTo } = input;
   try {
     await temporal.workflow.start<typeof orderWorkflow>('orderWorkflow', {
@@ -74,8 +74,10 @@ export async function startOrderWorkflow(
         { key: MarketplaceStatus, value: 'received' },
       ],
     });
+    return true;
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    return false;
   }
 }
 

@@ -55,7 +55,7 @@ export async function placeOrder(
       maxOpenPerBuyer: env.UNPAID_ORDERS_PER_BUYER,
     });
   }
-  const { resourceId: orderId, replayed } = await claimIdempotencyKey(
+  const { resourceId: orderId } = await claimIdempotencyKey(
     collections,
     scope,
     idempotencyKey,
@@ -76,8 +76,14 @@ export async function placeOrder(
     ...(body.flashSale ? { flashSale: body.flashSale } : {}),
     holdSeconds: env.RESERVATION_HOLD_SECONDS,
   };
-  await startOrderWorkflow(deps.temporal, env.TEMPORAL_TASK_QUEUE, input, estimateOf(lines, cartPrices));
-  // The cart has become the order; a replay of the same request must not empty a cart filled since.
-  if (cart && !replayed) await emptyOrderedCart(deps.carts, customerId);
+  const started = await startOrderWorkflow(
+    deps.temporal,
+    env.TEMPORAL_TASK_QUEUE,
+    input,
+    estimateOf(lines, cartPrices),
+  );
+  // The cart has become the order, also when a retry is what started it (the first attempt claimed the
+  // key and died before the start); a request that found its order already running leaves the cart alone.
+  if (cart && started) await emptyOrderedCart(deps.carts, customerId);
   return orderId;
 }

@@ -1,8 +1,8 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Filter } from 'mongodb';
 import type { DisputeStatus } from '../domain/dispute-status';
 import type { Collections } from '../integrations/collections';
 import type { Services } from '../integrations/services';
+import { queryWithin } from '../integrations/workflow-query';
 import type { DisputeDoc } from './documents';
 import { type DisputeState, disputeStateQuery, disputeWorkflowId } from './dispute-messages';
 
@@ -53,23 +53,12 @@ export async function findDispute(collections: Collections, id: string): Promise
   return collections.disputes.findOne({ _id: id });
 }
 
-const queryPatienceMs = 3_000;
-
 async function liveState(services: Services, id: string): Promise<DisputeState | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const gaveUp = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), queryPatienceMs);
-  });
   try {
-    return await Promise.race([
-      services.temporal.workflow.getHandle(disputeWorkflowId(id)).query(disputeStateQuery),
-      gaveUp,
-    ]);
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return undefined;
-    throw error;
-  } finally {
-    clearTimeout(timer);
+    return await queryWithin(services.temporal, disputeWorkflowId(id), disputeStateQuery);
+  } catch {
+    // Past retention, or Temporal not reachable: the record is always there and stands alone.
+    return undefined;
   }
 }
 

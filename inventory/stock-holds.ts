@@ -32,10 +32,11 @@ export async function releaseHold(deps: StockMoveDeps, holdId: string, sku: stri
     return;
   }
   let reserved: Allocation[];
-  if (outcome.kind === 'released') {
+  if (outcome.kind === 'released' && outcome.allocations.length > 0) {
     reserved = outcome.allocations;
   } else {
-    // Redis has no record of the hold: lost (flushed, restarted without its data) or never reserved. The
+    // Redis has no record of the hold (lost: flushed, restarted without its data; or never reserved), or
+    // only the tombstone an earlier attempt of this release left when it found none. The
     // ledger decides: units it still counts as held go back, by a restore key that adds nothing twice;
     // units it already released were counted back when Redis was rebuilt from it.
     const hold = await ledgerHold(collections, holdId, sku);

@@ -2,6 +2,7 @@ import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { Filter } from 'mongodb';
 import { isOpenReturn, type ReturnStatus } from '../domain/return-status';
 import type { Collections } from '../integrations/collections';
+import { queryWithin } from '../integrations/workflow-query';
 import type { ReturnDoc } from './documents';
 import { type ReturnState, returnStateQuery, returnWorkflowId } from './return-process';
 
@@ -37,25 +38,10 @@ export function returnView({ _id, ...rest }: ReturnDoc): ReturnView {
   };
 }
 
-/** A query waits for a worker, so with no worker answering it gives up after a while. */
-const queryPatienceMs = 3_000;
-
 async function queryState(temporal: Client, id: string): Promise<ReturnState> {
-  let timer: NodeJS.Timeout | undefined;
-  const gaveUp = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new ReturnUnansweredError('The return’s workflow is not answering now')),
-      queryPatienceMs,
-    );
-  });
-  try {
-    return await Promise.race([
-      temporal.workflow.getHandle(returnWorkflowId(id)).query(returnStateQuery),
-      gaveUp,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const state = await queryWithin(temporal, returnWorkflowId(id), returnStateQuery);
+  if (!state) throw new ReturnUnansweredError('The return’s workflow is not answering now');
+  return state;
 }
 
 /**

@@ -31,14 +31,16 @@ async function main() {
 
   const stopSampling = sampleIndexMetrics(indexer);
   const running = indexer.run(controller.signal, (message) => logger.warn(message));
-  void needsRebuild(services.search, prefix).then(
-    async (rebuild) => {
+  // A rebuild cut short by a stop (or a failed mapping check) is logged; the next start checks again.
+  void needsRebuild(services.search, prefix)
+    .then(async (rebuild) => {
       if (!rebuild) return;
       const index = await indexer.rebuild();
       logger.info({ index }, `search-indexer: rebuilt into ${index} and swapped the alias`);
-    },
-    (error: unknown) => logger.error({ err: error }, 'search-indexer: could not check the mapping'),
-  );
+    })
+    .catch((error: unknown) =>
+      logger.error({ err: error }, 'search-indexer: mapping check or rebuild failed'),
+    );
   await running;
   stopSampling();
   await metrics?.close();

@@ -1,4 +1,4 @@
-import { continueAsNew, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, patched, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { MarketplaceActivities } from '../activities';
 import { admissionsDue } from '../domain/flash-sale';
 import type { FlashSaleInput, FlashSaleState } from './flash-sale-definitions';
@@ -52,8 +52,9 @@ export async function admitInRuns(line: FlashSaleLine): Promise<FlashSaleState> 
     if (report.paused) {
       line.state.status = 'scheduled';
       // The new start reached Redis first; its signal follows at once. Waiting for it (not for the old
-      // start, already past) keeps the sale from calling the activity in a loop meanwhile.
-      await line.newTerms(idleBeatMs);
+      // start, already past) keeps the sale from calling the activity in a loop meanwhile. Sales paused
+      // before this wait existed went straight back to the activity, and replay that way.
+      if (patched('flash-sale-pause-waits-for-terms')) await line.newTerms(idleBeatMs);
       await line.untilStart();
       line.state.status = 'admitting';
     }
