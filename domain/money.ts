@@ -44,3 +44,10 @@ export function basisPoints(a: Money, bps: number): Money {
   const raw = (a.amount * bps) / 10_000;
   return money(Math.sign(raw) * Math.round(Math.abs(raw)), a.currency);
 }
+
+/** 4778 USD -> "47.78 USD", in integer arithmetic (minor units; the marketplace uses no zero-decimal currency). */
+export function formatMoney({ amount, currency }: Money): string {
+  const sign = amount < 0 ? '-' : '';
+  const abs = Math.abs(amount);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')} ${currency}`;
+}

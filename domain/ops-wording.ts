@@ -1,14 +1,9 @@
-import type { Money } from './money';
+import { formatMoney, type Money } from './money';
 
 // What the Temporal UI shows ops for each workflow, in the marketplace's words: a one-line summary in the
 // workflow list (set at start), details (Markdown) on its page, and "current details" saying what a
 // running workflow waits for and until when. Pure text, so the API (at start), activities (a payout
 // schedule) and workflows (while they run) word things the same way, from the lowest layer all three share.
-
-/** 4778 USD -> "47.78 USD" (minor units; currencies without minor units are not used by the marketplace). */
-export function formatMoney(amount: Money): string {
-  return `${(amount.amount / 100).toFixed(2)} ${amount.currency}`;
-}
 
 function utc(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;

@@ -1,15 +1,8 @@
 import { type Money, sum, times } from './money';
 import type { PricedLine } from './order-lines';
-import { type Promotion, promotionDiscount } from './promotions';
+import { type PromotionTerms, promotionDiscount, promotionOfTerms } from './promotions';
 
-/**
- * A promotion as plain data, the way it travels in an order workflow's input (JSON): the same terms as a
- * `Promotion`, its dates as ISO strings.
- */
-export type PromotionTerms = Omit<Promotion, 'validFrom' | 'validUntil'> & {
-  validFrom: string;
-  validUntil: string;
-};
+export type { PromotionTerms } from './promotions';
 
 /** The cart's promo code as the order judged it: kept on the order whether it applied or not. */
 export interface OrderPromo {
@@ -34,11 +27,7 @@ export function promoAtCheckout(
     lines.map((line) => times(line.unitPrice, line.quantity)),
     first.unitPrice.currency,
   );
-  const outcome = promotionDiscount(
-    { ...terms, validFrom: new Date(terms.validFrom), validUntil: new Date(terms.validUntil) },
-    subtotal,
-    at,
-  );
+  const outcome = promotionDiscount(promotionOfTerms(terms), subtotal, at);
   return outcome.valid
     ? { code: terms.code, valid: true, discount: outcome.discount }
     : { code: terms.code, valid: false, reason: outcome.reason, discount: outcome.discount };

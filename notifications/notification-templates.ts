@@ -1,4 +1,4 @@
-import type { Money } from '../domain/money';
+import { formatMoney, type Money } from '../domain/money';
 
 // Every message the marketplace sends, by name. A workflow names a template and passes its data; the
 // activity renders it, so wording changes never touch workflow code or its history.
@@ -8,12 +8,6 @@ export interface RenderedMessage {
   text: string;
   /** Short enough for one SMS segment or two. */
   sms: string;
-}
-
-function formatMoney({ amount, currency }: Money): string {
-  const sign = amount < 0 ? '-' : '';
-  const abs = Math.abs(amount);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')} ${currency}`;
 }
 
 const template = <D>(render: (data: D) => RenderedMessage) => render;

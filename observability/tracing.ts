@@ -6,7 +6,6 @@ import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
 import { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { marketplaceSampler } from './trace-sampler';
 
 /** Tracing as this process runs it: off (no provider, no instrumentation, nothing to pay) or on. */
 export type Tracing =
@@ -55,7 +54,6 @@ export function startTracing(options: {
   const provider = new NodeTracerProvider({
     resource,
     spanProcessors: [spanProcessor],
-    sampler: marketplaceSampler(),
   });
   provider.register();
   registerInstrumentations({

@@ -3,7 +3,7 @@ import { findPromotion } from '../cart/cart-promotion';
 import type { CartStore, StoredCart } from '../cart/cart-store';
 import type { Money } from '../domain/money';
 import type { RequestedLine } from '../domain/order-lines';
-import type { Promotion } from '../domain/promotions';
+import { type PromotionTerms, promotionTerms } from '../domain/promotions';
 import type { Collections } from '../integrations/collections';
 
 // What a checkout turns into an order: the lines the buyer sent (or a flash-sale hold's), else the buyer's
@@ -15,12 +15,6 @@ export class EmptyCartError extends Error {
     super('The cart is empty; add items or send lines');
   }
 }
-
-/** A promotion as plain data (dates as ISO strings), since the order workflow's input travels as JSON. */
-export type PromotionAtCheckout = Omit<Promotion, 'validFrom' | 'validUntil'> & {
-  validFrom: string;
-  validUntil: string;
-};
 
 export interface CheckoutLines {
   lines: RequestedLine[];
@@ -47,16 +41,10 @@ export async function checkoutLines(
 export async function cartTerms(
   collections: Collections,
   cart: StoredCart | undefined,
-): Promise<{ cartPrices: Record<string, Money>; promotion?: PromotionAtCheckout }> {
+): Promise<{ cartPrices: Record<string, Money>; promotion?: PromotionTerms }> {
   const promo = cart?.promoCode ? await findPromotion(collections, cart.promoCode) : undefined;
   const cartPrices = Object.fromEntries((cart?.lines ?? []).map((l) => [l.sku, l.priceAtAdd]));
-  if (!promo) return { cartPrices };
-  const promotion = {
-    ...promo,
-    validFrom: promo.validFrom.toISOString(),
-    validUntil: promo.validUntil.toISOString(),
-  };
-  return { cartPrices, promotion };
+  return promo ? { cartPrices, promotion: promotionTerms(promo) } : { cartPrices };
 }
 
 /** The cart has become the order: it is emptied for the buyer's next one. */

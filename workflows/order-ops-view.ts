@@ -1,7 +1,7 @@
 import type { Money } from '../domain/money';
 import type { OrderStatus } from '../domain/order-status';
 import { showOutcome, showStep, showWaiting } from './ops-view';
-import { formatMoney } from '../domain/ops-wording';
+import { formatMoney } from '../domain/money';
 
 /** What the order's Temporal UI page needs to know; structural, so it survives changes to OrderState. */
 export interface OrderView {

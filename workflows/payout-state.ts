@@ -1,7 +1,7 @@
 import { setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { type PayoutOutcome, payoutStateQuery } from './payout-definitions';
 import { showOutcome } from './ops-view';
-import { formatMoney } from '../domain/ops-wording';
+import { formatMoney } from '../domain/money';
 import { MarketplaceStatus, PayoutPeriod, SellerId } from './search-attributes';
 
 /** A payout run as ops see it: the `payoutState` query, its search attributes and its Web UI details. */

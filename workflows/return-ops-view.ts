@@ -1,5 +1,5 @@
 import { showOutcome, showStep, showWaiting } from './ops-view';
-import { formatMoney } from '../domain/ops-wording';
+import { formatMoney } from '../domain/money';
 import type { ReturnInput, ReturnState } from '../returns/return-process';
 
 /** What the Temporal UI says about a return at each status: whose move it is and until when. */

@@ -4,7 +4,7 @@ import type { Money } from '../domain/money';
 import { type Units, returnRefund } from '../domain/return-refund';
 import { type ReturnStatus, parcelAdvance, returnMove } from '../domain/return-status';
 import type { ReturnInput, ReturnState } from '../returns/return-process';
-import { formatMoney } from '../domain/ops-wording';
+import { formatMoney } from '../domain/money';
 import { notifyReturn } from './return-notifications';
 import { showReturnProgress } from './return-ops-view';
 import type { Decision, ReturnProgress } from './return-state';

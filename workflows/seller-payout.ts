@@ -2,7 +2,7 @@ import { patched } from '@temporalio/workflow';
 import { type PayoutInput, type PayoutOutcome, payoutPeriodOf, payoutWorkflowId } from './payout-definitions';
 import { PayoutRunState } from './payout-state';
 import { showStep } from './ops-view';
-import { formatMoney } from '../domain/ops-wording';
+import { formatMoney } from '../domain/money';
 import { act, mailStatement, recordRefusal, refusalOf } from './seller-payout-steps';
 
 /**
