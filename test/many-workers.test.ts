@@ -123,20 +123,21 @@ describe('two workers and two API processes, one worker killed mid-load', () => 
     const statusOf = async (orderId: string) =>
       (await services.collections.orders.findOne({ _id: orderId }))?.status;
 
+    // Authorizations wait at the payment provider until the worker is killed, so orders are surely in
+    // flight then (on a fast machine the whole wave would otherwise be confirmed before the kill).
+    const slowProvider = stripe.hold((c) => c.method === 'POST' && c.path === '/v1/payment_intents');
     await Promise.all(Array.from({ length: firstWave }, (_, n) => place(n)));
-    // Kill while the first wave is under way: some orders done, the rest somewhere in their saga.
-    await eventually(
-      async () => {
-        const done = (await Promise.all(orderIds.map(statusOf))).filter((s) => s === 'confirmed').length;
-        return done >= 2 ? true : undefined;
-      },
-      { timeoutMs: 120_000, intervalMs: 200, what: 'the first orders to be confirmed' },
-    );
+    await eventually(() => Promise.resolve(slowProvider.waiting >= 4 ? true : undefined), {
+      timeoutMs: 120_000,
+      intervalMs: 100,
+      what: 'authorizations of the first wave to reach the payment provider',
+    });
     const [doomed, survivor] = workers;
     const unfinishedAtKill = (await Promise.all(orderIds.map(statusOf))).filter(
       (s) => s !== 'confirmed',
     ).length;
     await doomed?.kill();
+    slowProvider.release();
     await Promise.all(Array.from({ length: secondWave }, (_, n) => place(firstWave + n)));
 
     for (const orderId of orderIds) {

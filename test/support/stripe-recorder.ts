@@ -23,10 +23,26 @@ export interface StripeAnswer {
   body: unknown;
 }
 
+/** Requests held back from stripe-mock until released: a payment provider that is slow to answer. */
+export interface StripeHold {
+  /** How many matching requests arrived and are waiting. */
+  readonly waiting: number;
+  /** Forwards every held request, and the ones that arrive later, at once. */
+  release(): void;
+}
+
 export interface StripeRecorder {
   baseUrl: string;
   calls: StripeCall[];
+  /** Holds requests that match until `release()`: a test can then act while they are surely in flight. */
+  hold(matches: (call: StripeCall) => boolean): StripeHold;
   stop(): Promise<void>;
+}
+
+interface OpenHold {
+  matches: (call: StripeCall) => boolean;
+  waiting: number;
+  released: Promise<void>;
 }
 
 export async function startStripeRecorder(
@@ -35,6 +51,7 @@ export async function startStripeRecorder(
 ): Promise<StripeRecorder> {
   const upstream = new URL(target);
   const calls: StripeCall[] = [];
+  const holds: OpenHold[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -56,24 +73,30 @@ export async function startStripeRecorder(
         res.end(JSON.stringify(own.body));
         return;
       }
-      const forwarded = request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: upstream.host },
-        },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      forwarded.on('error', () => {
-        res.writeHead(502);
-        res.end();
-      });
-      forwarded.end(body);
+      const forward = () => {
+        const forwarded = request(
+          {
+            host: upstream.hostname,
+            port: upstream.port,
+            method: req.method,
+            path: req.url,
+            headers: { ...req.headers, host: upstream.host },
+          },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        forwarded.on('error', () => {
+          res.writeHead(502);
+          res.end();
+        });
+        forwarded.end(body);
+      };
+      const hold = holds.find((h) => h.matches(call));
+      if (!hold) return forward();
+      hold.waiting += 1;
+      void hold.released.then(forward);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -81,6 +104,24 @@ export async function startStripeRecorder(
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     calls,
+    hold: (matches) => {
+      let release = () => {};
+      const open: OpenHold = {
+        matches,
+        waiting: 0,
+        released: new Promise<void>((resolve) => (release = resolve)),
+      };
+      holds.push(open);
+      return {
+        get waiting() {
+          return open.waiting;
+        },
+        release: () => {
+          if (holds.includes(open)) holds.splice(holds.indexOf(open), 1);
+          release();
+        },
+      };
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
