@@ -197,6 +197,31 @@ describe('checkout, the multi-vendor split and fulfilment, end to end', () => {
     assert.equal(late.status, 409);
   });
 
+  test('a buyer cancels after one seller declined: the part still open is cancelled, the declined one is left', async () => {
+    const { orderId, skuA, skuB } = await placeTwoSellerOrder();
+    await orderReaches(orderId, 'confirmed');
+    await eventually(async () => ((await order(orderId)).subOrders?.length === 2 ? true : undefined), {
+      what: 'both sub-orders to be recorded',
+    });
+    const declined = await sellerStep(sellerB, orderId, 'decline', { reason: 'cannot ship this week' });
+    assert.equal(declined.status, 200, JSON.stringify(declined.body));
+    await eventually(async () => {
+      const part = (await order(orderId)).subOrders?.find((s) => s.sellerId === sellerB.sellerId);
+      return part?.status === 'cancelled' ? part : undefined;
+    });
+    // Seller B's part has ended (its workflow too): the cancel names only seller A's part.
+    const cancel = await call<{ cancelling: string[] }>(api.baseUrl, 'POST', `/orders/${orderId}/cancel`, {
+      body: { reason: 'the rest alone is no use to me' },
+      headers: buyer.auth,
+    });
+    assert.equal(cancel.status, 202, JSON.stringify(cancel.body));
+    assert.deepEqual(cancel.body.cancelling, [sellerA.sellerId]);
+    await orderReaches(orderId, 'cancelled');
+    const stock = await services.counters.totalAvailable([skuA, skuB]);
+    assert.equal(stock.get(skuA), 5);
+    assert.equal(stock.get(skuB), 5);
+  });
+
   test('a forged or unknown carrier webhook is refused', async () => {
     const body = JSON.stringify({
       eventId: 'e1',

@@ -1,6 +1,6 @@
-import { getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, patched, setHandler } from '@temporalio/workflow';
 import { checkedMove, inCheckout, type OrderStatus } from '../domain/order-status';
-import { cancellable, labelBought } from '../domain/sub-order-status';
+import { type SubOrderStatus, cancellable, labelBought } from '../domain/sub-order-status';
 import {
   type OrderState,
   type PlaceOrderInput,
@@ -64,7 +64,12 @@ export abstract class OrderControls {
       cancelOrderUpdate,
       async ({ reason }) => {
         this.cancelRequested = reason;
-        const cancelling = this.split ? state.subOrders.filter((s) => !labelBought(s.status)) : [];
+        // A part already cancelled (its seller declined) has ended with its workflow: signalling it fails
+        // the whole update. Orders that cancelled before this fix named every part without a label.
+        const open = patched('cancel-open-parts-only')
+          ? cancellable
+          : (status: SubOrderStatus) => !labelBought(status);
+        const cancelling = this.split ? state.subOrders.filter((s) => open(s.status)) : [];
         for (const sub of cancelling) {
           await getExternalWorkflowHandle(sellerFulfillmentWorkflowId(state.orderId, sub.sellerId)).signal(
             cancelSubOrderSignal,
