@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../activities';
 import type { Services } from '../integrations/services';
@@ -14,7 +15,7 @@ import {
 } from '../disputes/dispute-messages';
 import { DisputeId } from '../workflows/search-attributes';
 import { line, seedDeliveredSubOrder, seedSeller } from './support/ledger-fixtures';
-import { connectTestServices, testEnv, uniqueId } from './support/services';
+import { connectTestServices, eventually, testEnv, uniqueId } from './support/services';
 import { newDisputeId } from './support/stripe-events';
 import { startStripeRecorder, type StripeRecorder } from './support/stripe-recorder';
 import { startTimeSkippingWorker, type TimeSkippingWorker } from './support/time-skipping';
@@ -165,6 +166,32 @@ describe('the dispute workflow over a week, on the time-skipping test server', (
       new URLSearchParams(update?.body ?? '').get('evidence[product_description]'),
       'A copper kettle',
     );
+    await handle.terminate('test finished');
+  });
+
+  test('evidence sent once the marketplace is submitting on its own is refused, not silently dropped', async () => {
+    const { sub } = await shippedSubOrder();
+    const { disputeId, handle } = await open(sub.paymentIntentId, 4200);
+    // Stripe is slow to take the submission: the deadline has fired and the evidence is on its way.
+    const slowStripe = stripe.hold((c) => c.method === 'POST' && c.path === `/v1/disputes/${disputeId}`);
+    const week = env.sleep('7 days');
+    await eventually(() => Promise.resolve(slowStripe.waiting > 0 ? true : undefined), {
+      timeoutMs: 60_000,
+      what: 'the submission to reach Stripe',
+    });
+    const late = handle.executeUpdate(addDisputeEvidenceUpdate, {
+      args: [{ by: 'seller', evidence: { text: { product_description: 'Too late' }, documentUrls: [] } }],
+    });
+    await assert.rejects(late, (error: Error) => {
+      assert.ok(error instanceof WorkflowUpdateFailedError, String(error));
+      assert.match(String(error.cause?.message), /time to add evidence has passed/);
+      return true;
+    });
+    slowStripe.release();
+    await week;
+    const state = await handle.query(disputeStateQuery);
+    assert.equal(state.status, 'submitted');
+    assert.equal(state.evidence.text.product_description, undefined);
     await handle.terminate('test finished');
   });
 });

@@ -29,6 +29,7 @@ export class DisputeRun {
   opsSubmit = false;
   opsAccept: { reason: string } | undefined;
   private feeSeenAt = -1;
+  private evidenceClosed = false;
 
   constructor(input: DisputeInput) {
     this.state = {
@@ -65,7 +66,18 @@ export class DisputeRun {
     await condition(() => !disputeTakesEvidence(this.state.status));
   }
 
+  /**
+   * The wait for evidence is over (someone decided, or the marketplace submits on its own now): what came
+   * later would be acknowledged and never reach Stripe, so it is refused instead.
+   */
+  closeEvidence(): void {
+    this.evidenceClosed = true;
+  }
+
   private mayAdd(): void {
+    if (this.evidenceClosed) {
+      throw new Error('the time to add evidence has passed; the dispute is being decided');
+    }
     if (!disputeTakesEvidence(this.state.status) || this.opsSubmit || this.opsAccept) {
       throw new Error(`dispute is ${this.state.status}; evidence can no longer be added`);
     }

@@ -51,6 +51,7 @@ export async function disputeWorkflow(input: DisputeInput): Promise<DisputeState
 
   // 2. Wait for the evidence, reminding a silent seller, until ops decide, Stripe decides or time is up.
   await awaitDecision(run, input, opened);
+  run.closeEvidence();
 
   // 3. Act on it: ops' acceptance stands; otherwise submit (before Stripe decides on its own).
   let acceptedFee: Money | undefined;
