@@ -72,7 +72,9 @@ describe('the dispute workflow over a week, on the time-skipping test server', (
 
   const open = async (paymentIntentId: string, amount: number) => {
     const disputeId = newDisputeId();
-    const dueBy = new Date(Date.now() + 7 * day).toISOString();
+    // The test server's clock, which an earlier test's week has moved on: the deadline is a week from then.
+    const now = await env.currentTimeMs();
+    const dueBy = new Date(now + 7 * day).toISOString();
     const input: DisputeInput = {
       disputeId,
       chargeId: `ch_${disputeId.slice(3)}`,
@@ -89,7 +91,7 @@ describe('the dispute workflow over a week, on the time-skipping test server', (
     const created: DisputeEvent = {
       eventId: uniqueId('evt'),
       type: 'charge.dispute.created',
-      created: Math.floor(Date.now() / 1000),
+      created: Math.floor(now / 1000),
       stripeStatus: 'needs_response',
     };
     const handle = await env.client.workflow.signalWithStart<typeof disputeWorkflow, [DisputeEvent]>(

@@ -1,6 +1,12 @@
-import { getExternalWorkflowHandle, patched, setHandler } from '@temporalio/workflow';
+import {
+  TemporalFailure,
+  condition,
+  getExternalWorkflowHandle,
+  patched,
+  setHandler,
+} from '@temporalio/workflow';
 import { checkedMove, inCheckout, type OrderStatus } from '../domain/order-status';
-import { type SubOrderStatus, cancellable, labelBought } from '../domain/sub-order-status';
+import { cancellable, labelBought } from '../domain/sub-order-status';
 import {
   type OrderState,
   type PlaceOrderInput,
@@ -25,6 +31,8 @@ export abstract class OrderControls {
   fraudDecision: 'approve' | 'reject' | undefined;
   /** Paid and split into parts: a cancel now goes to each part that has no label yet. */
   split = false;
+  /** Every part's workflow has started, so a cancel can reach each of them. */
+  partsRunning = false;
   /** A part told the order something since the workflow last looked. */
   changed = false;
 
@@ -56,6 +64,38 @@ export abstract class OrderControls {
     if (this.cancelRequested) throw new OrderCancelled(this.cancelRequested);
   }
 
+  /**
+   * Asks each part still open to cancel, and answers whose parts were asked. A part whose workflow has
+   * ended meanwhile (its seller declined, and its news has not reached the order yet) is left out: its
+   * own ending already gave back what it held.
+   */
+  private async cancelParts(reason: string): Promise<string[]> {
+    const signal = (sellerId: string) =>
+      getExternalWorkflowHandle(sellerFulfillmentWorkflowId(this.state.orderId, sellerId)).signal(
+        cancelSubOrderSignal,
+        { reason },
+      );
+    if (!patched('cancel-open-parts-only')) {
+      // How orders cancelled before: every part without a label, ended or not (an ended one failed it).
+      const unlabelled = this.state.subOrders.filter((s) => !labelBought(s.status));
+      for (const sub of unlabelled) await signal(sub.sellerId);
+      return unlabelled.map((s) => s.sellerId);
+    }
+    // A cancel in the moment between the split and the parts' start waits for them to exist.
+    await condition(() => this.partsRunning);
+    const asked: string[] = [];
+    for (const sub of this.state.subOrders.filter((s) => cancellable(s.status))) {
+      try {
+        await signal(sub.sellerId);
+        asked.push(sub.sellerId);
+      } catch (error) {
+        // The one way a signal to our own child fails: it has ended.
+        if (!(error instanceof TemporalFailure)) throw error;
+      }
+    }
+    return asked;
+  }
+
   /** The state query and the buyer's and ops' updates, in place from the order's first moment. */
   listen(): void {
     const { state } = this;
@@ -64,21 +104,7 @@ export abstract class OrderControls {
       cancelOrderUpdate,
       async ({ reason }) => {
         this.cancelRequested = reason;
-        // A part already cancelled (its seller declined) has ended with its workflow: signalling it fails
-        // the whole update. Orders that cancelled before this fix named every part without a label.
-        const open = patched('cancel-open-parts-only')
-          ? cancellable
-          : (status: SubOrderStatus) => !labelBought(status);
-        const cancelling = this.split ? state.subOrders.filter((s) => open(s.status)) : [];
-        for (const sub of cancelling) {
-          await getExternalWorkflowHandle(sellerFulfillmentWorkflowId(state.orderId, sub.sellerId)).signal(
-            cancelSubOrderSignal,
-            { reason },
-          );
-        }
-        return {
-          cancelling: this.split ? cancelling.map((s) => s.sellerId) : this.sellersBeforeSplit(state),
-        };
+        return { cancelling: this.split ? await this.cancelParts(reason) : this.sellersBeforeSplit(state) };
       },
       {
         validator: (_input: { reason: string }) => {

@@ -95,6 +95,7 @@ export function recordConfirmation(
   parts: SubOrderInput[],
   acceptBy: string,
 ): Promise<void> {
+  order.partsRunning = true;
   order.indexStatus('confirmed');
   return dbUndo.confirmOrder({
     ...order.statusFields(),

@@ -48,7 +48,7 @@ export function startPartsV1(
 ): Promise<PartHandle[]> {
   const { state } = order;
   const authorizedAt = Date.now();
-  return Promise.all(
+  const started = Promise.all(
     totals.bySeller.map((part) =>
       // By type name: the child type recorded in these histories is `sellerFulfillmentWorkflow`.
       startChild<typeof sellerFulfillmentWorkflowV1>('sellerFulfillmentWorkflow', {
@@ -78,6 +78,10 @@ export function startPartsV1(
       }),
     ),
   );
+  return started.then((handles) => {
+    order.partsRunning = true;
+    return handles;
+  });
 }
 
 /**
