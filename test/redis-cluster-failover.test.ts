@@ -84,9 +84,8 @@ describe(
      * Four buyers check out one unit at a time (every fourth stays awaiting payment) until the SKU is sold
      * out; `fault` runs once a dozen units are gone, while the buyers keep going.
      */
-    async function raceThrough(fault: (shard: Shard, errors: string[]) => Promise<void>) {
-      // Enough units that the fault lands mid-race however fast the database answers (on PostgreSQL-backed
-      // FerretDB four buyers could sell 40 before a kill landed, and no hold met the missing replica).
+    async function raceThrough(fault: (shard: Shard, errors: string[], landed: () => void) => Promise<void>) {
+      // Enough units that the race goes on well after the fault.
       const stock = 400;
       const { sku } = await stockedProduct(services, { stock: 250 });
       await activities.adjustStock({ sku, warehouseId: 'wh-b', delta: 150, adjustmentKey: uniqueId('adj') });
@@ -97,9 +96,14 @@ describe(
       const sold: string[] = [];
       const pending: string[] = [];
       const errors: string[] = [];
+      // Past a dozen units the buyers wait for the fault to land, so it always lands mid-race, on a fast
+      // machine too (else four buyers could sell all 400 before a kill reached the node).
+      let landed = () => {};
+      const faultLanded = new Promise<void>((resolve) => (landed = resolve));
 
       const lane = async (laneNo: number) => {
         for (let n = 0; ; n++) {
+          if (sold.length + pending.length >= 12) await faultLanded;
           const holdId = `failover-${sku}-${laneNo}-${n}`;
           try {
             await retried(() => activities.reserveStock({ holdId, lines: [{ sku, quantity: 1 }] }), errors);
@@ -118,7 +122,8 @@ describe(
       await eventually(() => Promise.resolve(sold.length + pending.length >= 12 ? true : undefined), {
         what: 'sales before the failover',
       });
-      await fault(before, errors);
+      await fault(before, errors, landed);
+      landed();
       await Promise.all(lanes);
 
       await eventually(
@@ -159,8 +164,9 @@ describe(
     }
 
     test('planned failover (CLUSTER FAILOVER on the replica): no hold lost, none taken twice', async () => {
-      await raceThrough(async ({ masterPort, replicaPort }) => {
+      await raceThrough(async ({ masterPort, replicaPort }, _errors, landed) => {
         await failOverGracefully(replicaPort);
+        landed();
         await eventually(async () => ((await roleOf(replicaPort)) === 'master' ? true : undefined), {
           what: `replica ${replicaPort} to take over`,
         });
@@ -171,8 +177,9 @@ describe(
     });
 
     test('crashed master (SIGKILL): holds wait for the restarted node, and none is lost or oversold', async () => {
-      const { errors } = await raceThrough(async ({ masterPort, replicaPort }, errors) => {
+      const { errors } = await raceThrough(async ({ masterPort, replicaPort }, errors, landed) => {
         await killNode(masterPort);
+        landed();
         await eventually(async () => ((await roleOf(replicaPort)) === 'master' ? true : undefined), {
           timeoutMs: 30_000,
           what: `replica ${replicaPort} to be promoted`,

@@ -2,8 +2,8 @@
 // SIGKILL. It polls TEMPORAL_TASK_QUEUE with the real activities and a prebuilt workflow bundle
 // (WORKFLOW_BUNDLE_PATH), so a restart takes a second rather than a re-bundle.
 //
-// FAULT_HANG_AFTER=reserveStock,authorizePayment: the first call of each named activity does its real work,
-// then prints `after <name> <json input>` and never returns, the moment a crash does the most harm: the
+// FAULT_HANG_AFTER=reserveStock,authorizePayment: the first call of each named activity (and every retry of
+// that same call) does its real work, then prints `after <name> <json input>` once and never returns, the moment a crash does the most harm: the
 // effect happened but Temporal never heard of it.
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
@@ -17,12 +17,15 @@ function hangingAfter(activities: Activities, names: string[]): Activities {
   for (const name of names) {
     const real = (activities as Record<string, unknown>)[name] as (input: unknown) => Promise<unknown>;
     if (typeof real !== 'function') throw new Error(`no activity ${name}`);
-    let calls = 0;
+    // The input that hung hangs on every retry too (a local activity is retried in this same process after
+    // its timeout), so the step stays stuck until the test kills the worker, however slow the machine.
+    let hung: string | undefined;
     wrapped[name] = async (input: unknown) => {
       const result = await real(input);
-      calls += 1;
-      if (calls > 1) return result;
-      process.stdout.write(`after ${name} ${JSON.stringify(input)}\n`);
+      const key = JSON.stringify(input);
+      if (hung !== undefined && hung !== key) return result;
+      if (hung === undefined) process.stdout.write(`after ${name} ${key}\n`);
+      hung = key;
       return new Promise<never>(() => undefined);
     };
   }
