@@ -2,7 +2,9 @@ import type { RedisClient } from '../integrations/redis';
 import { LockBusyError, withRedisLock } from '../integrations/redis-lock';
 import { HttpProblem } from './problem';
 
-const timing = { holdMs: 15_000, waitMs: 5_000 };
+// A waiter outlasts the holder (who waits up to 10 s for the workflow's first write), so a second request
+// for the same items is answered on what the first recorded, not told to retry because the first was slow.
+const timing = { holdMs: 15_000, waitMs: 15_000 };
 
 /**
  * Runs one return request for a sub-order at a time. The "units left to return" check reads the returns

@@ -172,8 +172,10 @@ describe('the seller onboarding workflow, on the time-skipping test server', () 
     assert.equal(closed.status, 'rejected');
     assert.equal(closed.remindersSent, 3);
     await until(() => callsFor(sellerId, 'saveSeller').some((c) => c.input.closedReason === 'abandoned'));
-    assert.ok(
-      callsFor(sellerId, 'sendEmail').some((c) => c.input.template === 'seller-onboarding-abandoned'),
+    // The email goes out one step after the record is saved.
+    await until(
+      () => callsFor(sellerId, 'sendEmail').some((c) => c.input.template === 'seller-onboarding-abandoned'),
+      'the abandoned email',
     );
 
     await assert.rejects(
@@ -228,6 +230,7 @@ describe('the seller onboarding workflow, on the time-skipping test server', () 
       callsFor(sellerId, 'setSellerProductsHidden').map((c) => c.input.hidden),
       [false, true, false],
     );
+    await until(() => callsFor(sellerId, 'sendEmail').length >= 3, 'the reinstated email');
     const templates = callsFor(sellerId, 'sendEmail').map((c) => c.input.template);
     assert.deepEqual(templates, ['seller-approved', 'seller-restricted', 'seller-reinstated']);
     // The payout schedule was made when the seller first could be paid, and only then.
