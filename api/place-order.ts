@@ -3,9 +3,12 @@ import type { CartStore } from '../cart/cart-store';
 import type { Env } from '../config/env';
 import type { Collections } from '../integrations/collections';
 import type { FlashSaleQueue } from '../integrations/flash-sale-queue';
-import { cartTerms, checkoutLines, emptyOrderedCart } from '../orders/order-checkout';
+import type { StockCounters } from '../integrations/stock-counters';
+import { orderEvents } from '../observability/business-metrics';
+import { type CheckoutLines, cartTerms, checkoutLines, emptyOrderedCart } from '../orders/order-checkout';
 import { estimateOf } from '../orders/order-estimate';
-import { checkUnpaidOrder } from '../orders/unpaid-order-limits';
+import { SoldOutError, refuseWhatIsSoldOut } from '../orders/stock-at-checkout';
+import { checkUnpaidOrder, openUnpaidOrders } from '../orders/unpaid-order-limits';
 import { currentOrderVersion, type PlaceOrderInput } from '../workflows/order-definitions';
 import type { Client } from '@temporalio/client';
 import { flashSaleCheckout } from './flash-sale-checkout';
@@ -17,6 +20,7 @@ import type { placeOrderBody } from './schemas-order-requests';
 export interface PlaceOrderDeps {
   temporal: Client;
   collections: Collections;
+  counters: StockCounters;
   carts: CartStore;
   flashSales: FlashSaleQueue;
   env: Pick<
@@ -28,41 +32,42 @@ export interface PlaceOrderDeps {
   >;
 }
 
+type PlaceOrderBody = z.infer<typeof placeOrderBody>;
+
 /**
  * A buyer's checkout becomes an order: its workflow is started under a new order id (or the flash-sale
  * hold's), once per Idempotency-Key. Answers the order id; the same key and body again answer the same order.
+ *
+ * The common case costs one database write before the start: the checks read Redis and one count, side by
+ * side, then the key is claimed with a single insert, and the earlier claim is read only when that insert
+ * finds one. A refusal (empty cart, sold out, unpaid bounds) claims nothing, so the key stays usable; but a
+ * retry of a checkout that did become an order is refused by what that order changed (the cart it emptied,
+ * the stock it holds), so every refusal first asks whether the key already names a started order.
  */
 export async function placeOrder(
   deps: PlaceOrderDeps,
   customerId: string,
   idempotencyKey: string,
-  body: z.infer<typeof placeOrderBody>,
+  body: PlaceOrderBody,
 ): Promise<string> {
-  const { collections, env } = deps;
   const scope = `orders:${customerId}`;
-  // The key is bound to the request as sent (not to the cart it read), and is checked before the cart:
-  // a retry after the first call emptied the cart must answer that order, not "empty cart".
+  // The key is bound to the request as sent, not to the cart it read.
   const bodyPrint = fingerprint(body);
-  const earlier = await priorClaim(collections, scope, idempotencyKey, bodyPrint);
-  if (earlier && (await orderWorkflowStarted(deps.temporal, earlier))) return earlier;
-  const flash = body.flashSale
-    ? await flashSaleCheckout(deps.flashSales, customerId, body.flashSale, body.lines)
-    : undefined;
-  const { lines, cart } = await checkoutLines(deps.carts, customerId, flash?.lines ?? body.lines);
-  if (!body.paymentMethodId && !flash) {
-    await checkUnpaidOrder(collections, customerId, lines, {
-      maxUnitsPerSku: env.UNPAID_ORDER_MAX_UNITS_PER_SKU,
-      maxOpenPerBuyer: env.UNPAID_ORDERS_PER_BUYER,
-    });
+  let checkout: Checkout;
+  try {
+    checkout = await checkoutToOrder(deps, customerId, body);
+  } catch (refusal) {
+    // Answers `idempotency-key-reused` before the refusal, as a first request under a used key would.
+    const earlier = await priorClaim(deps.collections, scope, idempotencyKey, bodyPrint);
+    if (earlier && (await orderWorkflowStarted(deps.temporal, earlier))) return earlier;
+    if (refusal instanceof SoldOutError) orderEvents.inc({ event: 'refused', reason: 'out_of_stock' });
+    throw refusal;
   }
-  const { resourceId: orderId } = await claimIdempotencyKey(
-    collections,
-    scope,
-    idempotencyKey,
-    bodyPrint,
-    flash?.orderId ?? newOrderId(),
-  );
-  const { cartPrices, promotion } = await cartTerms(collections, cart);
+  const { lines, cart, flashOrderId } = checkout;
+  const [{ resourceId: orderId }, { cartPrices, promotion }] = await Promise.all([
+    claimIdempotencyKey(deps.collections, scope, idempotencyKey, bodyPrint, flashOrderId ?? newOrderId()),
+    cartTerms(deps.collections, cart),
+  ]);
   const input: PlaceOrderInput = {
     version: currentOrderVersion,
     orderId,
@@ -74,11 +79,11 @@ export async function placeOrder(
     ...(body.paymentMethodId ? { paymentMethodId: body.paymentMethodId } : {}),
     ...(promotion ? { promotion } : {}),
     ...(body.flashSale ? { flashSale: body.flashSale } : {}),
-    holdSeconds: env.RESERVATION_HOLD_SECONDS,
+    holdSeconds: deps.env.RESERVATION_HOLD_SECONDS,
   };
   const started = await startOrderWorkflow(
     deps.temporal,
-    env.TEMPORAL_TASK_QUEUE,
+    deps.env.TEMPORAL_TASK_QUEUE,
     input,
     estimateOf(lines, cartPrices),
   );
@@ -86,4 +91,46 @@ export async function placeOrder(
   // key and died before the start); a request that found its order already running leaves the cart alone.
   if (cart && started) await emptyOrderedCart(deps.carts, customerId);
   return orderId;
+}
+
+interface Checkout extends CheckoutLines {
+  /** A flash-sale checkout's order id is its hold's. */
+  flashOrderId?: string;
+}
+
+/**
+ * The lines to order, once every check before an order passed. Independent reads run side by side (the
+ * cart, the buyer's open unpaid orders, the stock counters as soon as the lines are known); their
+ * refusals are then raised in one fixed order, so the answer never depends on which read finished first.
+ */
+async function checkoutToOrder(
+  deps: PlaceOrderDeps,
+  customerId: string,
+  body: PlaceOrderBody,
+): Promise<Checkout> {
+  const { env } = deps;
+  const flash = body.flashSale
+    ? await flashSaleCheckout(deps.flashSales, customerId, body.flashSale, body.lines)
+    : undefined;
+  const limits = {
+    maxUnitsPerSku: env.UNPAID_ORDER_MAX_UNITS_PER_SKU,
+    maxOpenPerBuyer: env.UNPAID_ORDERS_PER_BUYER,
+  };
+  const unpaid = !body.paymentMethodId && !flash;
+  const linesRead = checkoutLines(deps.carts, customerId, flash?.lines ?? body.lines);
+  const [read, open, door] = await Promise.allSettled([
+    linesRead,
+    unpaid ? openUnpaidOrders(deps.collections, customerId, limits) : Promise.resolve(0),
+    // A flash-sale checkout's units are already held by its ticket: there is nothing left to count.
+    flash ? Promise.resolve() : linesRead.then(({ lines }) => refuseWhatIsSoldOut(deps, lines)),
+  ]);
+  const { lines, cart } = settledValue(read);
+  if (unpaid) checkUnpaidOrder(lines, settledValue(open), limits);
+  settledValue(door);
+  return { lines, ...(cart ? { cart } : {}), ...(flash ? { flashOrderId: flash.orderId } : {}) };
+}
+
+function settledValue<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
 }

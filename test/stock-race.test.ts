@@ -39,7 +39,7 @@ const unitsPerRound = 11;
 describe('stock truth under racing cancellations, through ordinary checkout', () => {
   let services: Services;
   let api: RunningApi;
-  let worker: RunningWorker;
+  let worker: RunningWorker | undefined;
   let buyers: Account[];
 
   before(async () => {
@@ -52,7 +52,7 @@ describe('stock truth under racing cancellations, through ordinary checkout', ()
 
   after(async () => {
     await api.stop();
-    await worker.stop();
+    await worker?.stop();
     await services.close();
   });
 
@@ -74,8 +74,8 @@ describe('stock truth under racing cancellations, through ordinary checkout', ()
       headers: buyer.auth,
     });
 
-  /** One buyer's whole part in the race; returns the order's final status. */
-  async function race(buyer: Account, plan: Plan, sku: string): Promise<OrderView> {
+  /** One buyer's checkout; every buyer of a round passes the door, since no worker has taken stock yet. */
+  async function place(buyer: Account, plan: Plan, sku: string): Promise<string> {
     const placed = await call<OrderView>(api.baseUrl, 'POST', '/orders', {
       body: {
         shipTo,
@@ -85,7 +85,11 @@ describe('stock truth under racing cancellations, through ordinary checkout', ()
       headers: { ...buyer.auth, 'Idempotency-Key': uniqueId('race') },
     });
     assert.equal(placed.status, 202, JSON.stringify(placed.body));
-    const { orderId } = placed.body;
+    return placed.body.orderId;
+  }
+
+  /** The rest of one buyer's part in the race; returns the order's final status. */
+  async function race(buyer: Account, plan: Plan, orderId: string): Promise<OrderView> {
     if (plan === 'unpaid-then-cancel') {
       // Cancel at once, while the reservation may still be in flight.
       await cancel(buyer, orderId);
@@ -101,9 +105,15 @@ describe('stock truth under racing cancellations, through ordinary checkout', ()
   for (let round = 1; round <= rounds; round += 1) {
     test(`round ${round}: ${buyersPerRound} buyers for ${unitsPerRound} units settle to one truth`, async () => {
       const { sku } = await stockedProduct(services, { stock: unitsPerRound, price: 1200 });
-      const outcomes = await Promise.all(
-        buyers.map((buyer, i) => race(buyer, plans[i % plans.length] ?? 'paid', sku)),
-      );
+      const planOf = (i: number) => plans[i % plans.length] ?? 'paid';
+      // The door refuses a checkout only when the counters already say sold out; with no worker taking
+      // stock, all buyers pass it, so the reservations themselves race (the no-oversell proof), as buyers
+      // whose checkouts land within the same moment do in a real shop.
+      await worker?.stop();
+      worker = undefined;
+      const orderIds = await Promise.all(buyers.map((buyer, i) => place(buyer, planOf(i), sku)));
+      worker = await startWorker(services);
+      const outcomes = await Promise.all(buyers.map((buyer, i) => race(buyer, planOf(i), orderIds[i] ?? '')));
       const sold = outcomes.filter((o) => o.status === 'confirmed').length;
       assert.ok(sold <= unitsPerRound, `oversold: ${sold} confirmed of ${unitsPerRound}`);
       assert.ok(sold > 0, 'some paying buyer got a unit');
@@ -139,6 +149,16 @@ describe('stock truth under racing cancellations, through ordinary checkout', ()
         const net = mine.reduce((a, e) => a + e.delta, 0);
         assert.equal(net, order.status === 'confirmed' ? -1 : 0, `hold ${order.orderId} (${order.status})`);
       }
+
+      // The door reads the same counters: one unit more than is left is refused before any order.
+      const buyer = buyers[0];
+      assert.ok(buyer);
+      const tooMany = await call<{ type: string; skus: unknown }>(api.baseUrl, 'POST', '/orders', {
+        body: { shipTo, lines: [{ sku, quantity: expected + 1 }], paymentMethodId: 'pm_card_visa' },
+        headers: { ...buyer.auth, 'Idempotency-Key': uniqueId('race') },
+      });
+      assert.equal(tooMany.status, 409, JSON.stringify(tooMany.body));
+      assert.deepEqual(tooMany.body.skus, [{ sku, requested: expected + 1, available: expected }]);
 
       // A reconciliation run afterwards has nothing to repair and changes nothing.
       const report = await createActivities(services).reconcileStock();
