@@ -3,7 +3,7 @@ import type { CartStore } from '../cart/cart-store';
 import type { Env } from '../config/env';
 import type { Collections } from '../integrations/collections';
 import type { FlashSaleQueue } from '../integrations/flash-sale-queue';
-import type { StockCounters } from '../integrations/stock-counters';
+import type { CheckoutsInFlight } from '../inventory/checkouts-in-flight';
 import { orderEvents } from '../observability/business-metrics';
 import { type CheckoutLines, cartTerms, checkoutLines, emptyOrderedCart } from '../orders/order-checkout';
 import { estimateOf } from '../orders/order-estimate';
@@ -20,7 +20,7 @@ import type { placeOrderBody } from './schemas-order-requests';
 export interface PlaceOrderDeps {
   temporal: Client;
   collections: Collections;
-  counters: StockCounters;
+  inFlight: CheckoutsInFlight;
   carts: CartStore;
   flashSales: FlashSaleQueue;
   env: Pick<
@@ -38,11 +38,12 @@ type PlaceOrderBody = z.infer<typeof placeOrderBody>;
  * A buyer's checkout becomes an order: its workflow is started under a new order id (or the flash-sale
  * hold's), once per Idempotency-Key. Answers the order id; the same key and body again answer the same order.
  *
- * The common case costs one database write before the start: the checks read Redis and one count, side by
- * side, then the key is claimed with a single insert, and the earlier claim is read only when that insert
- * finds one. A refusal (empty cart, sold out, unpaid bounds) claims nothing, so the key stays usable; but a
- * retry of a checkout that did become an order is refused by what that order changed (the cart it emptied,
- * the stock it holds), so every refusal first asks whether the key already names a started order.
+ * The common case costs one database read and one write before the start: the cart and the buyer's open
+ * unpaid orders are read side by side, the stock at the door is one Redis script per SKU, then the key is
+ * claimed with a single insert, and the earlier claim is read only when that insert finds one. A refusal
+ * (empty cart, sold out, unpaid bounds) claims nothing, so the key stays usable; but a retry of a checkout
+ * that did become an order is refused by what that order changed (the cart it emptied, the stock it
+ * holds), so every refusal first asks whether the key already names a started order.
  */
 export async function placeOrder(
   deps: PlaceOrderDeps,
@@ -63,11 +64,29 @@ export async function placeOrder(
     if (refusal instanceof SoldOutError) orderEvents.inc({ event: 'refused', reason: 'out_of_stock' });
     throw refusal;
   }
-  const { lines, cart, flashOrderId } = checkout;
+  try {
+    return await startCheckedOut(deps, customerId, { scope, idempotencyKey, bodyPrint }, body, checkout);
+  } catch (error) {
+    // The checkout was let through the door but did not become an order: its units stop counting at once
+    // (or, should Redis not answer now, when their time runs out).
+    await checkout.withdraw().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function startCheckedOut(
+  deps: PlaceOrderDeps,
+  customerId: string,
+  key: { scope: string; idempotencyKey: string; bodyPrint: string },
+  body: PlaceOrderBody,
+  { lines, cart, orderId: proposedId, withdraw }: Checkout,
+): Promise<string> {
   const [{ resourceId: orderId }, { cartPrices, promotion }] = await Promise.all([
-    claimIdempotencyKey(deps.collections, scope, idempotencyKey, bodyPrint, flashOrderId ?? newOrderId()),
+    claimIdempotencyKey(deps.collections, key.scope, key.idempotencyKey, key.bodyPrint, proposedId),
     cartTerms(deps.collections, cart),
   ]);
+  // A retry under an earlier claim starts (or finds) that claim's order, not the one let through now.
+  if (orderId !== proposedId) await withdraw();
   const input: PlaceOrderInput = {
     version: currentOrderVersion,
     orderId,
@@ -94,14 +113,16 @@ export async function placeOrder(
 }
 
 interface Checkout extends CheckoutLines {
-  /** A flash-sale checkout's order id is its hold's. */
-  flashOrderId?: string;
+  /** The id the order gets unless the key already names one; a flash-sale checkout's is its hold's. */
+  orderId: string;
+  /** Takes back what the door counted for this checkout, should it not become an order. */
+  withdraw: () => Promise<void>;
 }
 
 /**
- * The lines to order, once every check before an order passed. Independent reads run side by side (the
- * cart, the buyer's open unpaid orders, the stock counters as soon as the lines are known); their
- * refusals are then raised in one fixed order, so the answer never depends on which read finished first.
+ * The lines to order, once every check before an order passed. The cart and the buyer's open unpaid
+ * orders are read side by side, and refused in a fixed order (so the answer never depends on which read
+ * finished first); the stock at the door comes last, since passing it counts this checkout as on its way.
  */
 async function checkoutToOrder(
   deps: PlaceOrderDeps,
@@ -117,17 +138,18 @@ async function checkoutToOrder(
     maxOpenPerBuyer: env.UNPAID_ORDERS_PER_BUYER,
   };
   const unpaid = !body.paymentMethodId && !flash;
-  const linesRead = checkoutLines(deps.carts, customerId, flash?.lines ?? body.lines);
-  const [read, open, door] = await Promise.allSettled([
-    linesRead,
+  const [read, open] = await Promise.allSettled([
+    checkoutLines(deps.carts, customerId, flash?.lines ?? body.lines),
     unpaid ? openUnpaidOrders(deps.collections, customerId, limits) : Promise.resolve(0),
-    // A flash-sale checkout's units are already held by its ticket: there is nothing left to count.
-    flash ? Promise.resolve() : linesRead.then(({ lines }) => refuseWhatIsSoldOut(deps, lines)),
   ]);
   const { lines, cart } = settledValue(read);
   if (unpaid) checkUnpaidOrder(lines, settledValue(open), limits);
-  settledValue(door);
-  return { lines, ...(cart ? { cart } : {}), ...(flash ? { flashOrderId: flash.orderId } : {}) };
+  const orderId = flash?.orderId ?? newOrderId();
+  // A flash-sale checkout's units are already held by its ticket: there is nothing left to count.
+  const { withdraw } = flash
+    ? { withdraw: () => Promise.resolve() }
+    : await refuseWhatIsSoldOut(deps, orderId, lines);
+  return { lines, orderId, withdraw, ...(cart ? { cart } : {}) };
 }
 
 function settledValue<T>(result: PromiseSettledResult<T>): T {

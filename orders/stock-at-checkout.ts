@@ -2,14 +2,15 @@ import { isForSale } from '../cart/cart-offer';
 import { mergeLines, type RequestedLine } from '../domain/order-lines';
 import type { Collections } from '../integrations/collections';
 import { findByIds } from '../integrations/find-by-ids';
-import type { StockCounters } from '../integrations/stock-counters';
+import type { CheckoutsInFlight } from '../inventory/checkouts-in-flight';
 
-// Sold out at the door: before an ordinary checkout becomes an order, the SKUs' available units are read
-// from the same Redis counters the reservation takes from. A line asking for more than is there would
-// surely fail its reservation, so it is refused before any order, workflow or ledger entry exists: in a
+// Sold out at the door: before an ordinary checkout becomes an order, its SKUs' available units are read
+// from the same Redis counters the reservation takes from, less the units of checkouts let through a moment
+// ago whose orders have not reserved yet (inventory/checkouts-in-flight.ts). A line asking for more than
+// that would fail its reservation, so it is refused before any order, workflow or ledger entry exists: in a
 // race of 400 buyers for 37 units, 363 whole order workflows (price, record, fraud, reserve, compensate)
-// become one Redis read each. The reservation stays the truth: a line that passes here can still lose the
-// race for the last unit inside the workflow, exactly as before.
+// become one Redis script each. The reservation stays the truth: a checkout that passes here can still lose
+// the last unit inside its workflow (a checkout whose order never reserved stopped counting), as before.
 
 /** What one SKU of the checkout lacks: the units asked for (all lines of the SKU together) and available. */
 export interface ShortLine {
@@ -33,21 +34,33 @@ export class SkuNotForSaleError extends Error {
 }
 
 /**
- * Refuses a checkout that asks for more of a SKU than Redis counts available. One read per SKU, all sent
- * at once (one round trip on a single Redis, where the client pipelines them; one per node on a Cluster,
- * each a single-key read, so no cross-slot command). Only when a line is short is the catalog read, so an
- * unknown or unlisted SKU, which Redis also counts as zero, is named for what it is rather than "sold out".
+ * Lets the checkout through for order `orderId`, or refuses it. One script per SKU, all sent at once (one
+ * round trip on a single Redis, where the client pipelines them; on a Cluster each script touches only its
+ * SKU's slot). Only when a line is short is the catalog read, so an unknown or unlisted SKU, which Redis
+ * also counts as zero, is named for what it is rather than "sold out". Answers how to take the checkout
+ * back if it does not become an order after all.
  */
 export async function refuseWhatIsSoldOut(
-  deps: { counters: StockCounters; collections: Collections },
+  deps: { inFlight: CheckoutsInFlight; collections: Collections },
+  orderId: string,
   lines: RequestedLine[],
-): Promise<void> {
+): Promise<{ withdraw: () => Promise<void> }> {
   const wanted = mergeLines(lines);
-  const available = await deps.counters.totalAvailable(wanted.map((line) => line.sku));
-  const short = wanted
-    .map(({ sku, quantity }) => ({ sku, requested: quantity, available: available.get(sku) ?? 0 }))
-    .filter((line) => line.requested > line.available);
-  if (short.length === 0) return;
+  const outcomes = await Promise.all(
+    wanted.map(async ({ sku, quantity }) => ({
+      sku,
+      requested: quantity,
+      outcome: await deps.inFlight.admit(sku, orderId, quantity),
+    })),
+  );
+  const withdraw = async () => {
+    await Promise.all(wanted.map(({ sku }) => deps.inFlight.withdraw(sku, orderId)));
+  };
+  const short = outcomes.flatMap(({ sku, requested, outcome }) =>
+    outcome.kind === 'short' ? [{ sku, requested, available: outcome.available }] : [],
+  );
+  if (short.length === 0) return { withdraw };
+  await withdraw();
   const notForSale = await skusNotForSale(
     deps.collections,
     short.map((line) => line.sku),

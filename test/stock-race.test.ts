@@ -16,7 +16,10 @@ import {
   type RunningApi,
   type RunningWorker,
 } from './support/stack';
+import { orderPastTheDoor } from './support/past-the-door';
 import { ledgerAvailable as ledgerOf } from './support/stock';
+
+const problem = (type: string) => `https://marketplace.dev/problems/${type}`;
 
 // The race a busy storefront runs through ordinary checkout: more buyers than units, a third placing unpaid
 // orders and cancelling them, a third paying, a third paying and then cancelling, all at once. The ledger is
@@ -74,9 +77,9 @@ describe('stock truth under racing cancellations, through ordinary checkout', ()
       headers: buyer.auth,
     });
 
-  /** One buyer's checkout; every buyer of a round passes the door, since no worker has taken stock yet. */
-  async function place(buyer: Account, plan: Plan, sku: string): Promise<string> {
-    const placed = await call<OrderView>(api.baseUrl, 'POST', '/orders', {
+  /** One buyer's checkout: its order id, or undefined when the door refused it as sold out. */
+  async function place(buyer: Account, plan: Plan, sku: string): Promise<string | undefined> {
+    const placed = await call<OrderView & { type?: string }>(api.baseUrl, 'POST', '/orders', {
       body: {
         shipTo,
         lines: [{ sku, quantity: 1 }],
@@ -84,6 +87,7 @@ describe('stock truth under racing cancellations, through ordinary checkout', ()
       },
       headers: { ...buyer.auth, 'Idempotency-Key': uniqueId('race') },
     });
+    if (placed.status === 409 && placed.body.type === problem('out-of-stock')) return undefined;
     assert.equal(placed.status, 202, JSON.stringify(placed.body));
     return placed.body.orderId;
   }
@@ -106,12 +110,24 @@ describe('stock truth under racing cancellations, through ordinary checkout', ()
     test(`round ${round}: ${buyersPerRound} buyers for ${unitsPerRound} units settle to one truth`, async () => {
       const { sku } = await stockedProduct(services, { stock: unitsPerRound, price: 1200 });
       const planOf = (i: number) => plans[i % plans.length] ?? 'paid';
-      // The door refuses a checkout only when the counters already say sold out; with no worker taking
-      // stock, all buyers pass it, so the reservations themselves race (the no-oversell proof), as buyers
-      // whose checkouts land within the same moment do in a real shop.
+      // No worker takes stock while the buyers check out, so no order has reserved yet: the door lets
+      // exactly as many checkouts through as there are units (those on their way count) and refuses the rest.
       await worker?.stop();
       worker = undefined;
-      const orderIds = await Promise.all(buyers.map((buyer, i) => place(buyer, planOf(i), sku)));
+      const atTheDoor = await Promise.all(buyers.map((buyer, i) => place(buyer, planOf(i), sku)));
+      const through = atTheDoor.filter((id) => id !== undefined).length;
+      assert.equal(through, unitsPerRound, 'the door lets through as many checkouts as there are units');
+      // The buyers it refused race past it anyway, as checkouts whose door checks landed a moment before
+      // the others' did: every order then races in its reservation (the no-oversell proof).
+      const orderIds = await Promise.all(
+        atTheDoor.map(async (id, i) =>
+          id !== undefined
+            ? id
+            : orderPastTheDoor(services, buyers[i]?.userId ?? '', [{ sku, quantity: 1 }], {
+                pay: planOf(i) !== 'unpaid-then-cancel',
+              }),
+        ),
+      );
       worker = await startWorker(services);
       const outcomes = await Promise.all(buyers.map((buyer, i) => race(buyer, planOf(i), orderIds[i] ?? '')));
       const sold = outcomes.filter((o) => o.status === 'confirmed').length;

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { CartStore } from '../../cart/cart-store';
 import { FlashSaleQueue } from '../../integrations/flash-sale-queue';
+import { CheckoutsInFlight } from '../../inventory/checkouts-in-flight';
 import type { Services } from '../../integrations/services';
 import { listOrders } from '../../orders/order-reads';
 import { principalOf } from '../auth/principal';
@@ -44,6 +45,7 @@ function declarePlaceOrder(table: RouteTable, services: Services): void {
     ...services,
     carts: new CartStore(services.redis),
     flashSales: new FlashSaleQueue(services.redis),
+    inFlight: new CheckoutsInFlight(services.redis),
   };
   declareRoute(table, {
     method: 'post',

@@ -14,7 +14,7 @@ export async function orderPastTheDoor(
   services: Services,
   customerId: string,
   lines: RequestedLine[],
-  paymentMethodId = 'pm_card_visa',
+  { pay = true }: { pay?: boolean } = {},
 ): Promise<string> {
   const orderId = newOrderId();
   await startOrderWorkflow(
@@ -27,7 +27,7 @@ export async function orderPastTheDoor(
       lines,
       cartPrices: {},
       shipTo: testShipTo,
-      paymentMethodId,
+      ...(pay ? { paymentMethodId: 'pm_card_visa' } : {}),
       holdSeconds: services.env.RESERVATION_HOLD_SECONDS,
     },
     undefined,
