@@ -60,7 +60,12 @@ export const checkoutConflict = problemSchema
           .object({
             sku: z.string(),
             requested: z.number().int().describe('Units the order asked for (all its lines of this SKU)'),
-            available: z.number().int().describe('Units available when the order was refused'),
+            available: z
+              .number()
+              .int()
+              .describe(
+                'Units available to this checkout when it was refused: in stock, less those of checkouts ahead of it whose orders have not reserved yet',
+              ),
           })
           .strict(),
       )

@@ -44,7 +44,9 @@ if available - ahead < need then
     if redis.call('EXISTS', ARGV[5] .. id) == 1 then forget(id) end
   end
   ahead = tonumber(redis.call('HGET', KEYS[3], '_total') or '0')
-  if available - ahead < need then return {'short', tostring(math.max(0, available - ahead))} end
+  if available - ahead < need then
+    return {'short', tostring(math.max(0, available - ahead)), tostring(redis.call('EXISTS', KEYS[1]))}
+  end
 end
 if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 0 then
   redis.call('HSET', KEYS[3], ARGV[1], need)
@@ -63,7 +65,10 @@ redis.call('ZREM', KEYS[1], ARGV[1])
 return 1
 `;
 
-export type AdmitOutcome = { kind: 'admitted' } | { kind: 'short'; available: number };
+export type AdmitOutcome =
+  | { kind: 'admitted' }
+  /** `stocked`: Redis has counters for the SKU (an unknown SKU has none; nor has one never stocked). */
+  | { kind: 'short'; available: number; stocked: boolean };
 
 function inFlightKey(sku: string): string {
   return `checkouts:{${sku}}`;
@@ -97,8 +102,10 @@ export class CheckoutsInFlight {
       String(this.ttlMs),
       holdKey(sku, ''),
     )) as unknown[];
-    const [state, available] = reply.map(String);
-    return state === 'admitted' ? { kind: 'admitted' } : { kind: 'short', available: Number(available) };
+    const [state, available, stocked] = reply.map(String);
+    return state === 'admitted'
+      ? { kind: 'admitted' }
+      : { kind: 'short', available: Number(available), stocked: stocked === '1' };
   }
 
   /** The checkout will not become an order (refused on another SKU, or its start failed). */

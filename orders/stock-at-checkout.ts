@@ -36,8 +36,8 @@ export class SkuNotForSaleError extends Error {
 /**
  * Lets the checkout through for order `orderId`, or refuses it. One script per SKU, all sent at once (one
  * round trip on a single Redis, where the client pipelines them; on a Cluster each script touches only its
- * SKU's slot). Only when a line is short is the catalog read, so an unknown or unlisted SKU, which Redis
- * also counts as zero, is named for what it is rather than "sold out". Answers how to take the checkout
+ * SKU's slot). Only a short line whose SKU Redis has no counters for is looked up in the catalog, so an
+ * unknown or unlisted SKU, which Redis also counts as zero, is named for what it is rather than "sold out". Answers how to take the checkout
  * back if it does not become an order after all.
  */
 export async function refuseWhatIsSoldOut(
@@ -53,24 +53,28 @@ export async function refuseWhatIsSoldOut(
       outcome: await deps.inFlight.admit(sku, orderId, quantity),
     })),
   );
+  const admitted = outcomes.filter(({ outcome }) => outcome.kind === 'admitted');
   const withdraw = async () => {
-    await Promise.all(wanted.map(({ sku }) => deps.inFlight.withdraw(sku, orderId)));
+    await Promise.all(admitted.map(({ sku }) => deps.inFlight.withdraw(sku, orderId)));
   };
   const short = outcomes.flatMap(({ sku, requested, outcome }) =>
-    outcome.kind === 'short' ? [{ sku, requested, available: outcome.available }] : [],
+    outcome.kind === 'short' ? [{ sku, requested, available: outcome.available, outcome }] : [],
   );
   if (short.length === 0) return { withdraw };
   await withdraw();
+  // A sold-out SKU keeps its counters (at zero): only a SKU Redis has none for is looked up in the
+  // catalog, so the refusals of a busy race cost no database read.
   const notForSale = await skusNotForSale(
     deps.collections,
-    short.map((line) => line.sku),
+    short.filter(({ outcome }) => !outcome.stocked).map((line) => line.sku),
   );
   if (notForSale.length > 0) throw new SkuNotForSaleError(notForSale);
-  throw new SoldOutError(short);
+  throw new SoldOutError(short.map(({ sku, requested, available }) => ({ sku, requested, available })));
 }
 
 /** The same rule the cart applies when a SKU is added: an active product of a seller allowed to sell. */
 async function skusNotForSale(collections: Collections, skus: string[]): Promise<string[]> {
+  if (skus.length === 0) return [];
   const owners = await findByIds(collections.skus, skus);
   const products = await findByIds(collections.products, [...new Set(owners.map((o) => o.productId))]);
   const offered = new Set(

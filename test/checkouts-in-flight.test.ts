@@ -23,15 +23,19 @@ describe('checkouts on their way to a reservation', () => {
     const [first, second, third] = [uniqueId('ord'), uniqueId('ord'), uniqueId('ord')];
     assert.deepEqual(await inFlight.admit(sku, first, 1), { kind: 'admitted' });
     assert.deepEqual(await inFlight.admit(sku, second, 1), { kind: 'admitted' });
-    assert.deepEqual(await inFlight.admit(sku, third, 1), { kind: 'short', available: 0 });
+    assert.deepEqual(await inFlight.admit(sku, third, 1), { kind: 'short', available: 0, stocked: true });
 
     // The first order reserves: the counters now show its unit, so it no longer counts as on its way.
     assert.equal((await services.counters.reserve(sku, first, 1)).kind, 'held');
-    assert.deepEqual(await inFlight.admit(sku, third, 1), { kind: 'short', available: 0 });
+    assert.deepEqual(await inFlight.admit(sku, third, 1), { kind: 'short', available: 0, stocked: true });
     // It releases (cancelled, payment declined): the unit is offered again.
     assert.equal((await services.counters.release(sku, first)).kind, 'released');
     assert.deepEqual(await inFlight.admit(sku, third, 1), { kind: 'admitted' });
-    assert.deepEqual(await inFlight.admit(sku, uniqueId('ord'), 1), { kind: 'short', available: 0 });
+    assert.deepEqual(await inFlight.admit(sku, uniqueId('ord'), 1), {
+      kind: 'short',
+      available: 0,
+      stocked: true,
+    });
   });
 
   test('a checkout withdrawn, or one whose order never reserves, stops counting', async () => {
@@ -40,7 +44,7 @@ describe('checkouts on their way to a reservation', () => {
     assert.deepEqual(await inFlight.admit(sku, first, 1), { kind: 'admitted' });
     await inFlight.withdraw(sku, first);
     assert.deepEqual(await inFlight.admit(sku, second, 1), { kind: 'admitted' });
-    assert.deepEqual(await inFlight.admit(sku, third, 1), { kind: 'short', available: 0 });
+    assert.deepEqual(await inFlight.admit(sku, third, 1), { kind: 'short', available: 0, stocked: true });
     clock += 30_001;
     assert.deepEqual(await inFlight.admit(sku, third, 1), { kind: 'admitted' });
   });
@@ -48,7 +52,17 @@ describe('checkouts on their way to a reservation', () => {
   test('a checkout asking for more than is left is refused with what is left to it', async () => {
     const { sku } = await stockedProduct(services, { stock: 5 });
     assert.deepEqual(await inFlight.admit(sku, uniqueId('ord'), 2), { kind: 'admitted' });
-    assert.deepEqual(await inFlight.admit(sku, uniqueId('ord'), 4), { kind: 'short', available: 3 });
+    assert.deepEqual(await inFlight.admit(sku, uniqueId('ord'), 4), {
+      kind: 'short',
+      available: 3,
+      stocked: true,
+    });
     assert.deepEqual(await inFlight.admit(sku, uniqueId('ord'), 3), { kind: 'admitted' });
+    const never = uniqueId('NEVER').toUpperCase();
+    assert.deepEqual(await inFlight.admit(never, uniqueId('ord'), 1), {
+      kind: 'short',
+      available: 0,
+      stocked: false,
+    });
   });
 });
