@@ -38,9 +38,9 @@ type PlaceOrderBody = z.infer<typeof placeOrderBody>;
  * A buyer's checkout becomes an order: its workflow is started under a new order id (or the flash-sale
  * hold's), once per Idempotency-Key. Answers the order id; the same key and body again answer the same order.
  *
- * The common case costs one database read and one write before the start: the cart and the buyer's open
- * unpaid orders are read side by side, the stock at the door is one Redis script per SKU, then the key is
- * claimed with a single insert, and the earlier claim is read only when that insert finds one. A refusal
+ * The common case costs one database read and one write before the start: the cart, the buyer's open
+ * unpaid orders and the stock at the door (one Redis script per SKU) are read side by side, then the key
+ * is claimed with a single insert, and the earlier claim is read only when that insert finds one. A refusal
  * (empty cart, sold out, unpaid bounds) claims nothing, so the key stays usable; but a retry of a checkout
  * that did become an order is refused by what that order changed (the cart it emptied, the stock it
  * holds), so every refusal first asks whether the key already names a started order.
@@ -120,9 +120,11 @@ interface Checkout extends CheckoutLines {
 }
 
 /**
- * The lines to order, once every check before an order passed. The cart and the buyer's open unpaid
- * orders are read side by side, and refused in a fixed order (so the answer never depends on which read
- * finished first); the stock at the door comes last, since passing it counts this checkout as on its way.
+ * The lines to order, once every check before an order passed. The cart (or the lines sent), the buyer's
+ * open unpaid orders and the stock at the door (as soon as the lines are known) are read side by side;
+ * their refusals are raised in one fixed order (empty cart, unpaid bounds, sold out), so the answer never
+ * depends on which read finished first, and a checkout the door let through but another check refused is
+ * withdrawn there and then.
  */
 async function checkoutToOrder(
   deps: PlaceOrderDeps,
@@ -138,18 +140,26 @@ async function checkoutToOrder(
     maxOpenPerBuyer: env.UNPAID_ORDERS_PER_BUYER,
   };
   const unpaid = !body.paymentMethodId && !flash;
-  const [read, open] = await Promise.allSettled([
-    checkoutLines(deps.carts, customerId, flash?.lines ?? body.lines),
-    unpaid ? openUnpaidOrders(deps.collections, customerId, limits) : Promise.resolve(0),
-  ]);
-  const { lines, cart } = settledValue(read);
-  if (unpaid) checkUnpaidOrder(lines, settledValue(open), limits);
   const orderId = flash?.orderId ?? newOrderId();
-  // A flash-sale checkout's units are already held by its ticket: there is nothing left to count.
-  const { withdraw } = flash
-    ? { withdraw: () => Promise.resolve() }
-    : await refuseWhatIsSoldOut(deps, orderId, lines);
-  return { lines, orderId, withdraw, ...(cart ? { cart } : {}) };
+  const linesRead = checkoutLines(deps.carts, customerId, flash?.lines ?? body.lines);
+  const [read, open, door] = await Promise.allSettled([
+    linesRead,
+    unpaid ? openUnpaidOrders(deps.collections, customerId, limits) : Promise.resolve(0),
+    // A flash-sale checkout's units are already held by its ticket: there is nothing left to count.
+    flash
+      ? Promise.resolve({ withdraw: () => Promise.resolve() })
+      : linesRead.then(({ lines }) => refuseWhatIsSoldOut(deps, orderId, lines)),
+  ]);
+  try {
+    const { lines, cart } = settledValue(read);
+    if (unpaid) checkUnpaidOrder(lines, settledValue(open), limits);
+    const { withdraw } = settledValue(door);
+    return { lines, orderId, withdraw, ...(cart ? { cart } : {}) };
+  } catch (refusal) {
+    // The door let this checkout through while another check refused it: its units stop counting.
+    if (door.status === 'fulfilled') await door.value.withdraw().catch(() => undefined);
+    throw refusal;
+  }
 }
 
 function settledValue<T>(result: PromiseSettledResult<T>): T {

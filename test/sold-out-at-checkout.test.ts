@@ -128,6 +128,21 @@ describe('sold out at the door, through the API', () => {
     assert.equal((await services.counters.totalAvailable([sku])).get(sku), 2);
   });
 
+  test('a checkout another check refuses leaves nothing counted at the door', async () => {
+    const { sku } = await stockedProduct(services, { stock: 11 });
+    // Unpaid, 11 units are past what one unpaid order may hold (10): refused, though the door had room.
+    const unpaid = await checkout(client(), uniqueId('key'), { shipTo, lines: [{ sku, quantity: 11 }] });
+    assert.equal(unpaid.status, 422);
+    assert.equal(unpaid.body.type, problem('unpaid-quantity-limit'));
+    const paid = await checkout(client(), uniqueId('key'), {
+      shipTo,
+      paymentMethodId: 'pm_card_visa',
+      lines: [{ sku, quantity: 11 }],
+    });
+    assert.equal(paid.status, 202, JSON.stringify(paid.body));
+    assert.equal((await settled(paid.body.orderId)).status, 'confirmed');
+  });
+
   test('a SKU that does not exist is named as not for sale, not as sold out', async () => {
     const { sku: soldOut } = await stockedProduct(services, { stock: 0 });
     const unknown = uniqueId('NOSUCH').toUpperCase();
