@@ -8,12 +8,16 @@ import type { Row } from './table';
 // Issue 12's third symptom: a race of 400 buyers for 37 units through ordinary checkout, run three times on
 // the same growing database, got slower every run (p50 30 s, 63 s, 206 s to a final status). Here the
 // same race runs three times in a row; each run's p50 and p99 are beside the first run's, and the first
-// run's beside one order at rest.
+// run's beside one order at rest. A buyer refused at the door (409 out-of-stock: sold out before any order
+// existed) has its final answer in the POST's own answer, so its time is the POST's; a buyer whose order
+// passed the door and then lost the last unit waits for the workflow's `failed`. Each row says how many
+// buyers ended each way.
 
 const buyers = Number(process.env.BENCH_RACE_BUYERS ?? 400);
 const units = 37;
 const runs = 3;
 const finalStatuses = new Set(['confirmed', 'failed', 'cancelled', 'fraud_review']);
+const refusedAtDoor = 'refused at the door (409 out-of-stock)';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function raceSku(ctx: BenchContext, run: number): Promise<string> {
@@ -51,7 +55,12 @@ async function buyer(ctx: BenchContext, shop: Shop, sku: string): Promise<{ ms: 
     body: JSON.stringify({ lines: [{ sku, quantity: 1 }], shipTo, paymentMethodId: 'pm_card_visa' }),
   });
   // A refusal at the door (sold out before the order existed) is a final answer too.
-  if (placed.status !== 202) return { ms: performance.now() - t0, status: `http ${placed.status}` };
+  if (placed.status !== 202) {
+    const { type } = (await placed.json()) as { type?: string };
+    const ms = performance.now() - t0;
+    if (placed.status === 409 && type?.endsWith('/out-of-stock')) return { ms, status: refusedAtDoor };
+    return { ms, status: `http ${placed.status} ${type ?? ''}`.trim() };
+  }
   const { orderId } = (await placed.json()) as { orderId: string };
   const deadline = Date.now() + 600_000;
   for (;;) {
@@ -74,24 +83,38 @@ export async function checkoutRace(ctx: BenchContext): Promise<Row[]> {
   }
   atRest.sort((a, b) => a - b);
   const restMs = percentile(atRest, 0.5);
-  const figures: { p50: number; p99: number; confirmed: number; other: Map<string, number> }[] = [];
+  const figures: {
+    p50: number;
+    p99: number;
+    pastTheDoorP50: number;
+    confirmed: number;
+    other: Map<string, number>;
+  }[] = [];
   for (let run = 1; run <= runs; run += 1) {
     const sku = await raceSku(ctx, run);
     const outcomes = await Promise.all(Array.from({ length: buyers }, () => buyer(ctx, shop, sku)));
     const times = outcomes.map((o) => o.ms).sort((a, b) => a - b);
+    const pastTheDoor = outcomes
+      .filter((o) => o.status !== refusedAtDoor)
+      .map((o) => o.ms)
+      .sort((a, b) => a - b);
     const other = new Map<string, number>();
     for (const o of outcomes)
       if (o.status !== 'confirmed') other.set(o.status, (other.get(o.status) ?? 0) + 1);
     figures.push({
       p50: percentile(times, 0.5),
       p99: percentile(times, 0.99),
+      pastTheDoorP50: pastTheDoor.length > 0 ? percentile(pastTheDoor, 0.5) : Number.NaN,
       confirmed: outcomes.filter((o) => o.status === 'confirmed').length,
       other,
     });
   }
   const first = figures[0];
   return figures.flatMap((run, i) => {
-    const ends = [...run.other].map(([status, n]) => `${n} ${status}`).join(', ');
+    const ends = [...run.other]
+      .sort(([a], [b]) => (a === refusedAtDoor ? -1 : b === refusedAtDoor ? 1 : a.localeCompare(b)))
+      .map(([status, n]) => `${n} ${status === 'failed' ? 'failed in the workflow' : status}`)
+      .join(', ');
     const measurement = `checkout race ${i + 1} of ${runs} on one growing database (${buyers} buyers, ${units} units): time from POST /orders to a final status`;
     const warning =
       run.confirmed !== units ? `${run.confirmed} confirmed of ${units} units (${ends})` : undefined;
@@ -112,6 +135,13 @@ export async function checkoutRace(ctx: BenchContext): Promise<Row[]> {
         ours: { value: run.p99, unit: 'ms' },
         baseline: { value: i === 0 ? restMs : (first?.p99 ?? Number.NaN), unit: 'ms' },
         baselineIs: i === 0 ? 'one order at rest, median of 5' : 'race 1 of this run, p99',
+      },
+      {
+        // The buyers who got an order (confirmed, or failed in the workflow), without the quick 409s.
+        measurement: `${measurement}, p50 of the ${buyers - (run.other.get(refusedAtDoor) ?? 0)} buyers past the door`,
+        ours: { value: run.pastTheDoorP50, unit: 'ms' },
+        baseline: { value: restMs, unit: 'ms' },
+        baselineIs: 'one order at rest through the same shop, median of 5',
       },
     ];
   });

@@ -2919,7 +2919,7 @@ export type paths = {
             };
         };
         put?: never;
-        /** Check out the buyer's cart (or the given lines); starts its order-<orderId> workflow. The same Idempotency-Key and body again answers the same order. Without paymentMethodId the order holds stock unpaid, so it is bounded: 422 unpaid-quantity-limit past UNPAID_ORDER_MAX_UNITS_PER_SKU units of a SKU, 409 too-many-unpaid-orders past UNPAID_ORDERS_PER_BUYER open unpaid orders. */
+        /** Check out the buyer's cart (or the given lines); starts its order-<orderId> workflow. The same Idempotency-Key and body again answers the same order. Without paymentMethodId the order holds stock unpaid, so it is bounded: 422 unpaid-quantity-limit past UNPAID_ORDER_MAX_UNITS_PER_SKU units of a SKU, 409 too-many-unpaid-orders past UNPAID_ORDERS_PER_BUYER open unpaid orders. An ordinary checkout (not a flash-sale one, whose units are already held) is refused at once with 409 out-of-stock, listing each SKU short with the units requested and available, when a line asks for more than is available (in stock, less the units of checkouts ahead of it whose orders have not reserved yet); no order is created, the cart is kept and the Idempotency-Key stays usable. A SKU that does not exist or is not for sale answers 422 sku-not-for-sale. Stock that passes this check can still be sold to another buyer first: the order then fails in its workflow (status failed). */
         post: {
             parameters: {
                 query?: never;
@@ -2980,13 +2980,13 @@ export type paths = {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Problem */
+                /** @description out-of-stock (ordinary checkout asks for more than is available: skus lists each SKU short), too-many-unpaid-orders, flash-sale-hold-unavailable */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["CheckoutConflict"];
                     };
                 };
                 /** @description Problem */
@@ -6472,6 +6472,18 @@ export type components = {
         };
         CartPromo: {
             code: string;
+        };
+        CheckoutConflict: components["schemas"]["Problem"] & {
+            /** @description too-many-unpaid-orders: the bound */
+            maxOpenUnpaidOrders?: number;
+            /** @description out-of-stock: every SKU the order asked more of than is available */
+            skus?: {
+                /** @description Units available to this checkout when it was refused: in stock, less those of checkouts ahead of it whose orders have not reserved yet */
+                available: number;
+                /** @description Units the order asked for (all its lines of this SKU) */
+                requested: number;
+                sku: string;
+            }[];
         };
         CommissionRule: {
             category?: string;

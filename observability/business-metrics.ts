@@ -7,7 +7,7 @@ const registers = [metricsRegistry];
 
 export const orderEvents = new Counter({
   name: 'marketplace_orders_total',
-  help: 'Orders by event (placed, confirmed, failed, cancelled) and, for failed and cancelled, a reason class',
+  help: 'Orders by event (placed, confirmed, failed, cancelled, and refused: a checkout sold out at the door, no order made) and, for failed, cancelled and refused, a reason class',
   labelNames: ['event', 'reason'] as const,
   registers,
 });

@@ -31,12 +31,28 @@ export class TooManyUnpaidOrdersError extends Error {
 /** Statuses in which an order holds (or is about to hold) stock without having been paid. */
 const unpaidStatuses = ['received', 'fraud_review', 'reserving_stock', 'awaiting_payment'] as const;
 
-export async function checkUnpaidOrder(
+/**
+ * How many unpaid orders the buyer has open, counted up to the limit (no further: only "at the limit"
+ * matters). It needs no lines, so checkout reads it beside the cart. The projection lags the workflow by a
+ * moment, so racing checkouts can pass together: this bounds abuse, it is not a counter money depends on.
+ */
+export function openUnpaidOrders(
   collections: Collections,
   customerId: string,
-  lines: RequestedLine[],
   limits: UnpaidOrderLimits,
-): Promise<void> {
+): Promise<number> {
+  return collections.orders.countDocuments(
+    { customerId, status: { $in: [...unpaidStatuses] } },
+    { limit: limits.maxOpenPerBuyer },
+  );
+}
+
+/** Refuses an unpaid order past either bound: too many units of a SKU first, then too many open orders. */
+export function checkUnpaidOrder(
+  lines: RequestedLine[],
+  openOrders: number,
+  limits: UnpaidOrderLimits,
+): void {
   const units = new Map<string, number>();
   for (const line of lines) units.set(line.sku, (units.get(line.sku) ?? 0) + line.quantity);
   const over = [...units].filter(([, quantity]) => quantity > limits.maxUnitsPerSku);
@@ -46,11 +62,5 @@ export async function checkUnpaidOrder(
       over.map(([sku]) => sku),
     );
   }
-  // The projection lags the workflow by a moment, so racing checkouts can pass together: this bounds
-  // abuse, it is not a counter that money depends on.
-  const open = await collections.orders.countDocuments(
-    { customerId, status: { $in: [...unpaidStatuses] } },
-    { limit: limits.maxOpenPerBuyer },
-  );
-  if (open >= limits.maxOpenPerBuyer) throw new TooManyUnpaidOrdersError(limits.maxOpenPerBuyer);
+  if (openOrders >= limits.maxOpenPerBuyer) throw new TooManyUnpaidOrdersError(limits.maxOpenPerBuyer);
 }

@@ -158,6 +158,18 @@ describe('hot-path look-ups are served by an index (FerretDB on PostgreSQL)', ()
   const shapes: Array<[string, () => Promise<Document>]> = [
     ['order by _id (status writes, GET /orders/:id)', () => c.orders.find({ _id: 'ord_17' }).explain()],
     ["a buyer's orders", () => c.orders.find({ customerId: 'usr_17' }).explain()],
+    [
+      // What countDocuments sends for checkout's bound on open unpaid orders (orders/unpaid-order-limits.ts).
+      "a buyer's open unpaid orders, counted at checkout",
+      () =>
+        c.orders
+          .aggregate([
+            { $match: { customerId: 'usr_17', status: { $in: ['received', 'awaiting_payment'] } } },
+            { $limit: 3 },
+            { $group: { _id: 1, n: { $sum: 1 } } },
+          ])
+          .explain(),
+    ],
     ['sub-order by _id', () => c.subOrders.find({ _id: 'ord_17:sel_3' }).explain()],
     ["an order's sub-orders", () => c.subOrders.find({ orderId: 'ord_17' }).explain()],
     [

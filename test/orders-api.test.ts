@@ -15,6 +15,7 @@ import {
   type RunningApi,
   type TestStack,
 } from './support/stack';
+import { orderPastTheDoor } from './support/past-the-door';
 
 interface Order {
   orderId: string;
@@ -132,19 +133,37 @@ describe('the walking-skeleton order, through the API and every real service', (
     assert.deepEqual(found, [orderWorkflowId(res.body.orderId)]);
   });
 
-  test('an order for more than is in stock fails without holding or charging anything', async () => {
+  test('an order for more than is in stock is refused at the door, holding and charging nothing', async () => {
     const { sku } = await stockedProduct(services, { stock: 1 });
     const { sku: other } = await stockedProduct(services, { stock: 4 });
-    const res = await placeOrder(
-      {
+    const res = await call<Order & { type: string; skus: unknown }>(api.baseUrl, 'POST', '/orders', {
+      body: {
+        shipTo,
+        paymentMethodId: 'pm_card_visa',
         lines: [
           { sku: other, quantity: 2 },
           { sku, quantity: 2 },
         ],
       },
-      uniqueId('key'),
-    );
-    const order = await settledOrder(res.body.orderId);
+      headers: { ...buyer.auth, 'Idempotency-Key': uniqueId('key') },
+    });
+    assert.equal(res.status, 409);
+    assert.equal(res.body.type, 'https://marketplace.dev/problems/out-of-stock');
+    assert.deepEqual(res.body.skus, [{ sku, requested: 2, available: 1 }]);
+    const available = await services.counters.totalAvailable([sku, other]);
+    assert.equal(available.get(sku), 1);
+    assert.equal(available.get(other), 4);
+  });
+
+  test('an order that passed the door but lost the stock fails and releases what it held', async () => {
+    const { sku } = await stockedProduct(services, { stock: 1 });
+    const { sku: other } = await stockedProduct(services, { stock: 4 });
+    // Another buyer took the last unit between this checkout's door check and its reservation.
+    const orderId = await orderPastTheDoor(services, buyer.userId, [
+      { sku: other, quantity: 2 },
+      { sku, quantity: 2 },
+    ]);
+    const order = await settledOrder(orderId);
     assert.equal(order.status, 'failed');
     assert.match(order.failureReason ?? '', /Only 1 of/);
     assert.deepEqual(order.paymentIntentIds ?? {}, {});

@@ -16,7 +16,10 @@ import {
   type RunningApi,
   type RunningWorker,
 } from './support/stack';
+import { orderPastTheDoor } from './support/past-the-door';
 import { ledgerAvailable as ledgerOf } from './support/stock';
+
+const problem = (type: string) => `https://marketplace.dev/problems/${type}`;
 
 // The race a busy storefront runs through ordinary checkout: more buyers than units, a third placing unpaid
 // orders and cancelling them, a third paying, a third paying and then cancelling, all at once. The ledger is
@@ -39,7 +42,7 @@ const unitsPerRound = 11;
 describe('stock truth under racing cancellations, through ordinary checkout', () => {
   let services: Services;
   let api: RunningApi;
-  let worker: RunningWorker;
+  let worker: RunningWorker | undefined;
   let buyers: Account[];
 
   before(async () => {
@@ -52,7 +55,7 @@ describe('stock truth under racing cancellations, through ordinary checkout', ()
 
   after(async () => {
     await api.stop();
-    await worker.stop();
+    await worker?.stop();
     await services.close();
   });
 
@@ -74,9 +77,9 @@ describe('stock truth under racing cancellations, through ordinary checkout', ()
       headers: buyer.auth,
     });
 
-  /** One buyer's whole part in the race; returns the order's final status. */
-  async function race(buyer: Account, plan: Plan, sku: string): Promise<OrderView> {
-    const placed = await call<OrderView>(api.baseUrl, 'POST', '/orders', {
+  /** One buyer's checkout: its order id, or undefined when the door refused it as sold out. */
+  async function place(buyer: Account, plan: Plan, sku: string): Promise<string | undefined> {
+    const placed = await call<OrderView & { type?: string }>(api.baseUrl, 'POST', '/orders', {
       body: {
         shipTo,
         lines: [{ sku, quantity: 1 }],
@@ -84,8 +87,13 @@ describe('stock truth under racing cancellations, through ordinary checkout', ()
       },
       headers: { ...buyer.auth, 'Idempotency-Key': uniqueId('race') },
     });
+    if (placed.status === 409 && placed.body.type === problem('out-of-stock')) return undefined;
     assert.equal(placed.status, 202, JSON.stringify(placed.body));
-    const { orderId } = placed.body;
+    return placed.body.orderId;
+  }
+
+  /** The rest of one buyer's part in the race; returns the order's final status. */
+  async function race(buyer: Account, plan: Plan, orderId: string): Promise<OrderView> {
     if (plan === 'unpaid-then-cancel') {
       // Cancel at once, while the reservation may still be in flight.
       await cancel(buyer, orderId);
@@ -101,9 +109,27 @@ describe('stock truth under racing cancellations, through ordinary checkout', ()
   for (let round = 1; round <= rounds; round += 1) {
     test(`round ${round}: ${buyersPerRound} buyers for ${unitsPerRound} units settle to one truth`, async () => {
       const { sku } = await stockedProduct(services, { stock: unitsPerRound, price: 1200 });
-      const outcomes = await Promise.all(
-        buyers.map((buyer, i) => race(buyer, plans[i % plans.length] ?? 'paid', sku)),
+      const planOf = (i: number) => plans[i % plans.length] ?? 'paid';
+      // No worker takes stock while the buyers check out, so no order has reserved yet: the door lets
+      // exactly as many checkouts through as there are units (those on their way count) and refuses the rest.
+      await worker?.stop();
+      worker = undefined;
+      const atTheDoor = await Promise.all(buyers.map((buyer, i) => place(buyer, planOf(i), sku)));
+      const through = atTheDoor.filter((id) => id !== undefined).length;
+      assert.equal(through, unitsPerRound, 'the door lets through as many checkouts as there are units');
+      // The buyers it refused race past it anyway, as checkouts whose door checks landed a moment before
+      // the others' did: every order then races in its reservation (the no-oversell proof).
+      const orderIds = await Promise.all(
+        atTheDoor.map(async (id, i) =>
+          id !== undefined
+            ? id
+            : orderPastTheDoor(services, buyers[i]?.userId ?? '', [{ sku, quantity: 1 }], {
+                pay: planOf(i) !== 'unpaid-then-cancel',
+              }),
+        ),
       );
+      worker = await startWorker(services);
+      const outcomes = await Promise.all(buyers.map((buyer, i) => race(buyer, planOf(i), orderIds[i] ?? '')));
       const sold = outcomes.filter((o) => o.status === 'confirmed').length;
       assert.ok(sold <= unitsPerRound, `oversold: ${sold} confirmed of ${unitsPerRound}`);
       assert.ok(sold > 0, 'some paying buyer got a unit');
@@ -139,6 +165,16 @@ describe('stock truth under racing cancellations, through ordinary checkout', ()
         const net = mine.reduce((a, e) => a + e.delta, 0);
         assert.equal(net, order.status === 'confirmed' ? -1 : 0, `hold ${order.orderId} (${order.status})`);
       }
+
+      // The door reads the same counters: one unit more than is left is refused before any order.
+      const buyer = buyers[0];
+      assert.ok(buyer);
+      const tooMany = await call<{ type: string; skus: unknown }>(api.baseUrl, 'POST', '/orders', {
+        body: { shipTo, lines: [{ sku, quantity: expected + 1 }], paymentMethodId: 'pm_card_visa' },
+        headers: { ...buyer.auth, 'Idempotency-Key': uniqueId('race') },
+      });
+      assert.equal(tooMany.status, 409, JSON.stringify(tooMany.body));
+      assert.deepEqual(tooMany.body.skus, [{ sku, requested: expected + 1, available: expected }]);
 
       // A reconciliation run afterwards has nothing to repair and changes nothing.
       const report = await createActivities(services).reconcileStock();

@@ -29,6 +29,7 @@ import {
   type RunningApi,
   type RunningWorker,
 } from './support/stack';
+import { orderPastTheDoor } from './support/past-the-door';
 import { confirmedOrder, deliverSubOrder, listedProduct } from './support/delivered-order';
 import { historyFromFile, historyToFile } from './support/history-file';
 import { accountUpdatedEvent, liveAccount, postStripeEvent } from './support/stripe-events';
@@ -103,28 +104,14 @@ describe('workflow replay: recorded histories run again without nondeterminism',
     runs.set('order', orderWorkflowId(orderId));
     runs.set('seller-fulfillment', sellerFulfillmentWorkflowId(orderId, seller.sellerId ?? ''));
 
-    // And the saga's failure path: more than the stock, so the order fails and undoes what it did.
-    const short = await call<{ orderId: string }>(api.baseUrl, 'POST', '/orders', {
-      body: {
-        lines: [{ sku, quantity: 5 }],
-        shipTo: {
-          name: 'Ada',
-          line1: '1 Main St',
-          city: 'Austin',
-          region: 'TX',
-          postalCode: '78701',
-          country: 'US',
-        },
-        paymentMethodId: 'pm_card_visa',
-      },
-      headers: { ...buyer.auth, 'Idempotency-Key': uniqueId('key') },
-    });
-    assert.equal(short.status, 202);
+    // And the saga's failure path: more than the stock, so the order fails and undoes what it did. The
+    // door would refuse such a checkout before any order; this one passed it just before the units went.
+    const shortOrderId = await orderPastTheDoor(services, buyer.userId, [{ sku, quantity: 5 }]);
     const failed = await services.temporal.workflow
-      .getHandle<typeof orderWorkflow>(orderWorkflowId(short.body.orderId))
+      .getHandle<typeof orderWorkflow>(orderWorkflowId(shortOrderId))
       .result();
     assert.equal(failed.status, 'failed');
-    runs.set('order-out-of-stock', orderWorkflowId(short.body.orderId));
+    runs.set('order-out-of-stock', orderWorkflowId(shortOrderId));
   });
 
   test('the scheduled jobs, a payout, a return and seller onboarding run', async () => {

@@ -3,13 +3,14 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { CartStore } from '../../cart/cart-store';
 import { FlashSaleQueue } from '../../integrations/flash-sale-queue';
+import { CheckoutsInFlight } from '../../inventory/checkouts-in-flight';
 import type { Services } from '../../integrations/services';
 import { listOrders } from '../../orders/order-reads';
 import { principalOf } from '../auth/principal';
 import { idempotencyKeyOf } from '../idempotency';
 import { noStore } from '../no-store';
 import { problemResponses } from '../openapi-registry';
-import { orderProblem } from '../order-problems';
+import { checkoutConflict, orderProblem } from '../order-problems';
 import { orderAsSeenBy, readOrder } from '../order-visibility';
 import { cancelOrder, decideOnFraudReview } from '../order-workflow';
 import { placeOrder } from '../place-order';
@@ -44,6 +45,7 @@ function declarePlaceOrder(table: RouteTable, services: Services): void {
     ...services,
     carts: new CartStore(services.redis),
     flashSales: new FlashSaleQueue(services.redis),
+    inFlight: new CheckoutsInFlight(services.redis),
   };
   declareRoute(table, {
     method: 'post',
@@ -52,14 +54,26 @@ function declarePlaceOrder(table: RouteTable, services: Services): void {
       "Check out the buyer's cart (or the given lines); starts its order-<orderId> workflow. The same " +
       'Idempotency-Key and body again answers the same order. Without paymentMethodId the order holds stock ' +
       'unpaid, so it is bounded: 422 unpaid-quantity-limit past UNPAID_ORDER_MAX_UNITS_PER_SKU units of a ' +
-      'SKU, 409 too-many-unpaid-orders past UNPAID_ORDERS_PER_BUYER open unpaid orders.',
+      'SKU, 409 too-many-unpaid-orders past UNPAID_ORDERS_PER_BUYER open unpaid orders. An ordinary checkout ' +
+      '(not a flash-sale one, whose units are already held) is refused at once with 409 out-of-stock, listing ' +
+      'each SKU short with the units requested and available, when a line asks for more than is available ' +
+      '(in stock, less the units of checkouts ahead of it whose orders have not reserved yet); ' +
+      'no order is created, the cart is kept and the Idempotency-Key stays usable. A SKU that does not exist ' +
+      'or is not for sale answers 422 sku-not-for-sale. Stock that passes this check can still be sold to ' +
+      'another buyer first: the order then fails in its workflow (status failed).',
     security,
     roles: ['buyer'],
     headers: z.object({ 'idempotency-key': z.string() }),
     body: placeOrderBody,
     responses: {
       202: { description: 'Accepted', content: { 'application/json': { schema: orderAccepted } } },
-      ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422),
+      409: {
+        description:
+          'out-of-stock (ordinary checkout asks for more than is available: skus lists each SKU short), ' +
+          'too-many-unpaid-orders, flash-sale-hold-unavailable',
+        content: { 'application/problem+json': { schema: checkoutConflict } },
+      },
+      ...problemResponses(400, 401, 403, 404, 413, 415, 422),
     },
     async handle({ body }, req, res) {
       const buyer = principalOf(req);
