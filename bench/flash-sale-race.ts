@@ -94,6 +94,11 @@ function output(child: ChildProcess): Promise<string> {
   });
 }
 
+function apiProfiling(): string[] {
+  const dir = process.env.FLASH_API_CPU_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 async function waitUntilUp(url: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -194,7 +199,8 @@ export async function runFlashSaleRace(
     for (let i = 0; i < options.apiProcesses; i += 1) {
       const port = await freePort();
       apis.push(
-        spawn(process.execPath, [resolve(__dirname, '../api/main.js')], {
+        // FLASH_API_CPU_PROF=<dir> writes a V8 CPU profile of each API process, to see where a join goes.
+        spawn(process.execPath, [...apiProfiling(), resolve(__dirname, '../api/main.js')], {
           env: { ...childEnv, PORT: String(port) },
           stdio: ['ignore', 'ignore', 'inherit'],
         }),

@@ -54,6 +54,11 @@ const minPollMs = 500;
 const maxPollMs = 15_000;
 /** A place behind every unit left on the shelf hears its answer this long after the shelf empties. */
 const afterShelfEmptiesMs = 500;
+/**
+ * Places behind the shelf are asked back one millisecond apart per place, up to this spread, so thousands
+ * of them do not poll at the very moment the winners check out.
+ */
+const behindShelfSpreadMs = 3000;
 /** A backup place (the shelf is empty, a hold ahead may still lapse) waits on other buyers' checkouts. */
 const backupPollMs = 2000;
 
@@ -61,8 +66,8 @@ const backupPollMs = 2000;
  * When a waiting buyer should poll again, sized by what can change its answer. A place the shelf's units
  * reach is asked back just after its expected admission (one beat late, so the hold is there). A place
  * behind every unit on the shelf cannot be admitted before the shelf empties, and then it is either told
- * sold out or kept as a backup for a hold that may lapse: it is asked back just after that moment, not
- * every second meanwhile. So 10,000 people in line for 100 units cost about two requests each.
+ * sold out or kept as a backup for a hold that may lapse: it is asked back just after that moment (spread
+ * by its place), not every second meanwhile. So 10,000 people in line for 100 units cost about two requests each.
  */
 function pollAfterMs(ahead: number, line: LineProgress, untilStartMs: number): number {
   const beatMs = 1000 / Math.max(1, line.admitPerSecond);
@@ -70,7 +75,10 @@ function pollAfterMs(ahead: number, line: LineProgress, untilStartMs: number): n
     ahead < line.onShelf
       ? untilStartMs + (ahead + 1) * beatMs + 250
       : line.onShelf > 0
-        ? untilStartMs + line.onShelf * beatMs + afterShelfEmptiesMs
+        ? untilStartMs +
+          line.onShelf * beatMs +
+          afterShelfEmptiesMs +
+          Math.min(behindShelfSpreadMs, ahead - line.onShelf)
         : backupPollMs;
   return Math.round(Math.min(maxPollMs, Math.max(minPollMs, wait)));
 }
