@@ -61,7 +61,7 @@ export interface FlashSaleRaceReport {
   /** When the last order was confirmed, by its own record (its last write), from the first arrival. */
   lastConfirmedSeconds: number;
   /** Where a winner's time goes, seconds from the sale's start: [p50, max] of each step. */
-  winnerSteps: Record<'holdTaken' | 'heldSeen' | 'placed' | 'confirmed', [number, number]>;
+  winnerSteps: Record<'joined' | 'holdTaken' | 'heldSeen' | 'placed' | 'confirmed', [number, number]>;
   /** Losers: seconds from the sale's start until told sold out, [p50, max]; and requests each, [p50, max]. */
   soldOutSeconds: [number, number];
   soldOutRequests: [number, number];
@@ -316,6 +316,7 @@ export async function runFlashSaleRace(
       checkoutSeconds,
       lastConfirmedSeconds: (Math.max(...confirmedAt.values()) - started) / 1000,
       winnerSteps: {
+        joined: spread(ordered.map((o) => o.joinedAt)),
         holdTaken: spread(ordered.map((o) => reservedAt.get(o.orderId) ?? Number.NaN)),
         heldSeen: spread(ordered.map((o) => o.heldSeenAt)),
         placed: spread(ordered.map((o) => o.placedAt)),

@@ -108,7 +108,9 @@ export async function flashSale(ctx: BenchContext): Promise<Row[]> {
   for (const answer of r.unexpected.slice(0, 5)) process.stderr.write(`flash sale: unexpected ${answer}\n`);
   const warning = problems.length > 0 ? problems.join('; ') : undefined;
   const name = `flash sale (${buyers.toLocaleString('en-US')} buyers in ${buyerProcesses} processes, ${units} units, ${apiProcesses} API processes)`;
-  const idleIs = 'the same probe (4 in flight, own process) on the same API just before the sale';
+  const idleIs =
+    `the same probe (4 in flight, own process) on the same API just before the sale; it read ` +
+    `${r.probeIdle.requests} times in 3 s then, ${r.probeDuringRace.requests} times during the race`;
   return [
     {
       measurement: `flash-sale workflow history per live SKU while nobody is admitted (events over ${idleSeconds} s)`,
@@ -140,9 +142,9 @@ export async function flashSale(ctx: BenchContext): Promise<Row[]> {
         `every buyer is answered, saw it at ${r.checkoutSeconds.toFixed(1)} s); load average ${r.loadAverage.toFixed(1)} on ${cpus().length} CPUs at the end`,
     },
     {
-      measurement: `${name}: a winner's steps from the sale's start (p50 / max): hold taken / seen / order accepted / confirmed`,
+      measurement: `${name}: a winner's steps from the sale's start (p50 / max): join answered / hold taken / seen / order accepted / confirmed`,
       ours:
-        (['holdTaken', 'heldSeen', 'placed', 'confirmed'] as const)
+        (['joined', 'holdTaken', 'heldSeen', 'placed', 'confirmed'] as const)
           .map((step) => r.winnerSteps[step].map((s) => s.toFixed(1)).join('/'))
           .join(' · ') + ' s',
       baseline: `${(units / 50).toFixed(1)} s`,
