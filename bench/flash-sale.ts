@@ -109,7 +109,7 @@ export async function flashSale(ctx: BenchContext): Promise<Row[]> {
   const warning = problems.length > 0 ? problems.join('; ') : undefined;
   const name = `flash sale (${buyers.toLocaleString('en-US')} buyers in ${buyerProcesses} processes, ${units} units, ${apiProcesses} API processes)`;
   const idleIs =
-    `the same probe (4 in flight, own process) on the same API just before the sale; it read ` +
+    `the same probe (4 readers, at most 200 reads/s, own process) on the same API just before the sale; it read ` +
     `${r.probeIdle.requests} times in 3 s then, ${r.probeDuringRace.requests} times during the race`;
   return [
     {
