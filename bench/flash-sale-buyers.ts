@@ -50,12 +50,8 @@ const shipTo = {
   country: 'US',
 };
 
-// Each buyer is a browser of its own: one kept-alive connection, closed when the buyer is done (a closed
-// tab). A pool shared by a process's 2,000 buyers queued a winner's checkout behind strangers' joins in
-// the load generator, which no real crowd does.
-function browserConnection(): Agent {
-  return new Agent({ keepAlive: true, maxSockets: 1 });
-}
+// A bounded pool per process, as a real crowd arrives over many connections but each client reuses one.
+const agent = new Agent({ keepAlive: true, maxSockets: 128 });
 
 interface Answer {
   status: number;
@@ -64,7 +60,6 @@ interface Answer {
 }
 
 function send(
-  agent: Agent,
   baseUrl: string,
   method: string,
   path: string,
@@ -101,20 +96,6 @@ function send(
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function buyer(plan: FlashSaleBuyersPlan, index: number, report: FlashSaleBuyersReport): Promise<void> {
-  const agent = browserConnection();
-  try {
-    await shop(plan, index, report, agent);
-  } finally {
-    agent.destroy();
-  }
-}
-
-async function shop(
-  plan: FlashSaleBuyersPlan,
-  index: number,
-  report: FlashSaleBuyersReport,
-  agent: Agent,
-): Promise<void> {
   const me = plan.buyers[index];
   if (!me) return;
   const baseUrl = plan.apiUrls[index % plan.apiUrls.length] ?? '';
@@ -126,7 +107,7 @@ async function shop(
       mine += 1;
       // A kept-alive socket the server closed while idle fails the next request on it; browsers retry
       // such a request once, and every call here is safe to repeat (joins per buyer, orders per key).
-      const answer = await send(agent, baseUrl, method, path, { ...headers, ...extra }, body).catch(
+      const answer = await send(baseUrl, method, path, { ...headers, ...extra }, body).catch(
         (error: unknown) => {
           if (attempt < 3 && (error as { code?: string }).code === 'ECONNRESET') return undefined;
           throw error;
@@ -208,6 +189,7 @@ async function main(): Promise<void> {
       }),
     ),
   );
+  agent.destroy();
   process.stdout.write(JSON.stringify(report));
 }
 
