@@ -52,13 +52,13 @@ export type TicketView =
 
 const minPollMs = 500;
 const maxPollMs = 15_000;
-/** A place behind every unit left on the shelf hears its answer this long after the shelf empties. */
-const afterShelfEmptiesMs = 500;
 /**
- * Places behind the shelf are asked back one millisecond apart per place, up to this spread, so thousands
- * of them do not poll at the very moment the winners check out.
+ * A place behind every unit on the shelf is asked back a second after the shelf is expected to empty, so
+ * the winners' checkouts go first, and places further back later still, at this many places a second: the
+ * line's losers then ask at a bounded pace rather than all at once (1,000 places behind are 1 s later).
  */
-const behindShelfSpreadMs = 3000;
+const afterShelfEmptiesMs = 1000;
+const behindShelfPollsPerSecond = 1000;
 /** A backup place (the shelf is empty, a hold ahead may still lapse) waits on other buyers' checkouts. */
 const backupPollMs = 2000;
 
@@ -66,8 +66,9 @@ const backupPollMs = 2000;
  * When a waiting buyer should poll again, sized by what can change its answer. A place the shelf's units
  * reach is asked back just after its expected admission (one beat late, so the hold is there). A place
  * behind every unit on the shelf cannot be admitted before the shelf empties, and then it is either told
- * sold out or kept as a backup for a hold that may lapse: it is asked back just after that moment (spread
- * by its place), not every second meanwhile. So 10,000 people in line for 100 units cost about two requests each.
+ * sold out or kept as a backup for a hold that may lapse: it is asked back after that moment (later the
+ * further back it is), not every second meanwhile. So each of 10,000 people in line for 100 units asks
+ * once or twice (most are answered at the door).
  */
 function pollAfterMs(ahead: number, line: LineProgress, untilStartMs: number): number {
   const beatMs = 1000 / Math.max(1, line.admitPerSecond);
@@ -78,7 +79,7 @@ function pollAfterMs(ahead: number, line: LineProgress, untilStartMs: number): n
         ? untilStartMs +
           line.onShelf * beatMs +
           afterShelfEmptiesMs +
-          Math.min(behindShelfSpreadMs, ahead - line.onShelf)
+          ((ahead - line.onShelf) * 1000) / behindShelfPollsPerSecond
         : backupPollMs;
   return Math.round(Math.min(maxPollMs, Math.max(minPollMs, wait)));
 }
