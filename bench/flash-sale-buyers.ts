@@ -12,11 +12,27 @@ export interface FlashSaleBuyersPlan {
   buyers: { token: string; ip: string }[];
 }
 
+/** One winner's steps, as epoch milliseconds on this machine's clock, to see where its time goes. */
+export interface WinnerSteps {
+  ticket: string;
+  orderId: string;
+  arrivedAt: number;
+  joinedAt: number;
+  /** When this buyer first saw its ticket held (on a poll or on the join itself). */
+  heldSeenAt: number;
+  /** When POST /orders answered 202. */
+  placedAt: number;
+  requests: number;
+}
+
 export interface FlashSaleBuyersReport {
   buyers: number;
   joined: number;
   held: number;
-  ordered: { ticket: string; orderId: string }[];
+  ordered: WinnerSteps[];
+  /** Per buyer told sold out: when (epoch ms) and after how many requests of its own. */
+  soldOutAt: number[];
+  soldOutRequests: number[];
   soldOut: number;
   expired: number;
   throttled: number;
@@ -84,9 +100,11 @@ async function buyer(plan: FlashSaleBuyersPlan, index: number, report: FlashSale
   if (!me) return;
   const baseUrl = plan.apiUrls[index % plan.apiUrls.length] ?? '';
   const headers = { authorization: `Bearer ${me.token}`, 'x-forwarded-for': me.ip };
+  let mine = 0;
   const call = async (method: string, path: string, body?: unknown, extra: Record<string, string> = {}) => {
     for (let attempt = 1; ; attempt += 1) {
       report.requests += 1;
+      mine += 1;
       // A kept-alive socket the server closed while idle fails the next request on it; browsers retry
       // such a request once, and every call here is safe to repeat (joins per buyer, orders per key).
       const answer = await send(baseUrl, method, path, { ...headers, ...extra }, body).catch(
@@ -105,12 +123,17 @@ async function buyer(plan: FlashSaleBuyersPlan, index: number, report: FlashSale
     report.unexpected.push(`${what}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
   };
 
-  await pause(Math.random() * plan.arrivalMs);
-  const joined = await call('POST', `/flash-sales/${plan.sku}/queue`, { quantity: 1 });
-  if (joined.status === 409) {
+  const soldOut = () => {
     report.soldOut += 1;
-    return;
-  }
+    report.soldOutAt.push(Date.now());
+    report.soldOutRequests.push(mine);
+  };
+
+  await pause(Math.random() * plan.arrivalMs);
+  const arrivedAt = Date.now();
+  const joined = await call('POST', `/flash-sales/${plan.sku}/queue`, { quantity: 1 });
+  const joinedAt = Date.now();
+  if (joined.status === 409) return soldOut();
   if (joined.status !== 201 && joined.status !== 200) return unexpected('join', joined);
   report.joined += 1;
   const ticket = String(joined.body.ticket);
@@ -118,6 +141,7 @@ async function buyer(plan: FlashSaleBuyersPlan, index: number, report: FlashSale
   for (;;) {
     if (view.status === 'held') {
       report.held += 1;
+      const heldSeenAt = Date.now();
       const placed = await call(
         'POST',
         '/orders',
@@ -125,13 +149,11 @@ async function buyer(plan: FlashSaleBuyersPlan, index: number, report: FlashSale
         { 'idempotency-key': `flash-${ticket}` },
       );
       if (placed.status !== 202) return unexpected('checkout', placed);
-      report.ordered.push({ ticket, orderId: String(placed.body.orderId) });
+      const steps = { arrivedAt, joinedAt, heldSeenAt, placedAt: Date.now(), requests: mine };
+      report.ordered.push({ ticket, orderId: String(placed.body.orderId), ...steps });
       return;
     }
-    if (view.status === 'sold_out') {
-      report.soldOut += 1;
-      return;
-    }
+    if (view.status === 'sold_out') return soldOut();
     if (view.status === 'expired') {
       report.expired += 1;
       return;
@@ -152,6 +174,8 @@ async function main(): Promise<void> {
     joined: 0,
     held: 0,
     ordered: [],
+    soldOutAt: [],
+    soldOutRequests: [],
     soldOut: 0,
     expired: 0,
     throttled: 0,

@@ -1,6 +1,8 @@
 // A separate OS process standing for every other shopper during a flash sale: it reads one product page
-// (GET /products/:id) in a closed loop until told to stop on stdin, then prints its latencies.
-// Usage: node flash-sale-probe.js <apiUrl> <productId> <concurrency>
+// (GET /products/:id) until told to stop on stdin, then prints its latencies. Each of <concurrency> readers
+// starts a read at most every <intervalMs>, so the shoppers ask at a steady pace (concurrency × 1000 /
+// intervalMs reads a second) however fast the API answers; 0 reads back to back.
+// Usage: node flash-sale-probe.js <apiUrl> <productId> <concurrency> [intervalMs]
 import { Agent, request } from 'node:http';
 import { percentile } from './load';
 
@@ -26,7 +28,7 @@ function get(url: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const [apiUrl = '', productId = '', concurrency = '4'] = process.argv.slice(2);
+  const [apiUrl = '', productId = '', concurrency = '4', intervalMs = '0'] = process.argv.slice(2);
   const url = `${apiUrl}/products/${productId}`;
   let stopping = false;
   process.stdin.on('data', () => (stopping = true));
@@ -40,6 +42,8 @@ async function main(): Promise<void> {
         const status = await get(url).catch(() => 0);
         if (status === 200) latencies.push(performance.now() - started);
         else failures += 1;
+        const rest = Number(intervalMs) - (performance.now() - started);
+        if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
       }
     }),
   );

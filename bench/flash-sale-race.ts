@@ -14,6 +14,7 @@ import { FlashSaleQueue } from '../integrations/flash-sale-queue';
 import type { Services } from '../integrations/services';
 import type { FlashSaleBuyersPlan, FlashSaleBuyersReport } from './flash-sale-buyers';
 import type { ProbeReport } from './flash-sale-probe';
+import { percentile } from './load';
 
 // Many buyers race for a few units through the real API: several API processes, buyers in several other
 // processes, a probe reading a product page meanwhile. The caller runs a worker on services' task queue.
@@ -55,7 +56,15 @@ export interface FlashSaleRaceReport {
   ordersConfirmed: number;
   orderStatuses: Record<string, number>;
   raceSeconds: number;
+  /** When the bench saw every order confirmed (polled only after every buyer was answered). */
   checkoutSeconds: number;
+  /** When the last order was confirmed, by its own record (its last write), from the first arrival. */
+  lastConfirmedSeconds: number;
+  /** Where a winner's time goes, seconds from the sale's start: [p50, max] of each step. */
+  winnerSteps: Record<'joined' | 'holdTaken' | 'heldSeen' | 'placed' | 'confirmed', [number, number]>;
+  /** Losers: seconds from the sale's start until told sold out, [p50, max]; and requests each, [p50, max]. */
+  soldOutSeconds: [number, number];
+  soldOutRequests: [number, number];
   probeIdle: ProbeReport;
   probeDuringRace: ProbeReport;
 }
@@ -83,6 +92,11 @@ function output(child: ChildProcess): Promise<string> {
       code === 0 ? done(out) : fail(new Error(`${String(child.spawnfile)} exited with ${code}`)),
     );
   });
+}
+
+function apiProfiling(): string[] {
+  const dir = process.env.FLASH_API_CPU_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
 async function waitUntilUp(url: string): Promise<void> {
@@ -125,8 +139,16 @@ async function seedBuyers(services: Services, runId: string, count: number) {
   );
 }
 
+/**
+ * Other shoppers read a product page 200 times a second (4 readers, one read each 20 ms at most). A
+ * closed loop with no pause made about 20,000 reads during the race, as many requests as the 10,000
+ * buyers, all on the first API process: that measured the probe's own load more than the sale's effect.
+ */
+const probeIntervalMs = 20;
+
 async function probe(apiUrl: string, productId: string, run: () => Promise<void>): Promise<ProbeReport> {
-  const child = spawn(process.execPath, [require.resolve('./flash-sale-probe'), apiUrl, productId, '4'], {
+  const args = [require.resolve('./flash-sale-probe'), apiUrl, productId, '4', String(probeIntervalMs)];
+  const child = spawn(process.execPath, args, {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const result = output(child);
@@ -185,7 +207,8 @@ export async function runFlashSaleRace(
     for (let i = 0; i < options.apiProcesses; i += 1) {
       const port = await freePort();
       apis.push(
-        spawn(process.execPath, [resolve(__dirname, '../api/main.js')], {
+        // FLASH_API_CPU_PROF=<dir> writes a V8 CPU profile of each API process, to see where a join goes.
+        spawn(process.execPath, [...apiProfiling(), resolve(__dirname, '../api/main.js')], {
           env: { ...childEnv, PORT: String(port) },
           stdio: ['ignore', 'ignore', 'inherit'],
         }),
@@ -200,11 +223,12 @@ export async function runFlashSaleRace(
 
     const probeIdle = await probe(firstApi, product._id, () => new Promise((r) => setTimeout(r, 3000)));
 
+    const saleStartsAt = Date.now() + 2000;
     const flagged = await fetch(`${firstApi}/ops/flash-sales/${sku}`, {
       method: 'PUT',
       headers: { ...ops, 'content-type': 'application/json' },
       body: JSON.stringify({
-        startsAt: new Date(Date.now() + 2000).toISOString(),
+        startsAt: new Date(saleStartsAt).toISOString(),
         admitPerSecond: options.admitPerSecond,
         perBuyerLimit: 1,
         holdSeconds: options.holdSeconds,
@@ -255,6 +279,19 @@ export async function runFlashSaleRace(
 
     const ledger = await collections.stockLedger.find({ sku }).toArray();
     const reserves = ledger.filter((e) => e.kind === 'reserve');
+    const placedDocs = await collections.orders.find({ _id: { $in: orderIds } }).toArray();
+    const confirmedAt = new Map(
+      placedDocs.filter((d) => confirmedOrLater.has(d.status)).map((d) => [d._id, +d.updatedAt]),
+    );
+    const reservedAt = new Map(reserves.map((e) => [e.holdId, +e.at]));
+    const spread = (xs: number[]): [number, number] => {
+      const sorted = xs.map((x) => (x - saleStartsAt) / 1000).sort((a, b) => a - b);
+      return [percentile(sorted, 0.5), sorted[sorted.length - 1] ?? Number.NaN];
+    };
+    const counts = (xs: number[]): [number, number] => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      return [percentile(sorted, 0.5), sorted[sorted.length - 1] ?? Number.NaN];
+    };
     const balances = await ledgerBalances(collections, [sku]);
     const sale = await new FlashSaleQueue(services.redis).sale(sku);
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -285,6 +322,16 @@ export async function runFlashSaleRace(
       orderStatuses: settled.counts,
       raceSeconds,
       checkoutSeconds,
+      lastConfirmedSeconds: (Math.max(...confirmedAt.values()) - started) / 1000,
+      winnerSteps: {
+        joined: spread(ordered.map((o) => o.joinedAt)),
+        holdTaken: spread(ordered.map((o) => reservedAt.get(o.orderId) ?? Number.NaN)),
+        heldSeen: spread(ordered.map((o) => o.heldSeenAt)),
+        placed: spread(ordered.map((o) => o.placedAt)),
+        confirmed: spread(ordered.map((o) => confirmedAt.get(o.orderId) ?? Number.NaN)),
+      },
+      soldOutSeconds: spread(reports.flatMap((r) => r.soldOutAt)),
+      soldOutRequests: counts(reports.flatMap((r) => r.soldOutRequests)),
       probeIdle,
       probeDuringRace,
     };

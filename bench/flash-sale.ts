@@ -108,7 +108,9 @@ export async function flashSale(ctx: BenchContext): Promise<Row[]> {
   for (const answer of r.unexpected.slice(0, 5)) process.stderr.write(`flash sale: unexpected ${answer}\n`);
   const warning = problems.length > 0 ? problems.join('; ') : undefined;
   const name = `flash sale (${buyers.toLocaleString('en-US')} buyers in ${buyerProcesses} processes, ${units} units, ${apiProcesses} API processes)`;
-  const idleIs = 'the same probe (4 in flight, own process) on the same API just before the sale';
+  const idleIs =
+    `the same probe (4 readers, at most 200 reads/s, own process) on the same API just before the sale; it read ` +
+    `${r.probeIdle.requests} times in 3 s then, ${r.probeDuringRace.requests} times during the race`;
   return [
     {
       measurement: `flash-sale workflow history per live SKU while nobody is admitted (events over ${idleSeconds} s)`,
@@ -132,11 +134,31 @@ export async function flashSale(ctx: BenchContext): Promise<Row[]> {
     },
     {
       measurement: `${name}: all holds taken / all buyers answered / all orders confirmed`,
-      ours: `${r.holdSpanSeconds.toFixed(1)} s / ${r.raceSeconds.toFixed(1)} s / ${r.checkoutSeconds.toFixed(1)} s`,
+      ours: `${r.holdSpanSeconds.toFixed(1)} s / ${r.raceSeconds.toFixed(1)} s / ${r.lastConfirmedSeconds.toFixed(1)} s`,
       baseline: `${(units / 50).toFixed(1)} s`,
       baselineIs:
         `holds: the admission pace (50/s); the others from the first arrival (spread over 3 s, sale ` +
-        `starts at 2 s); load average ${r.loadAverage.toFixed(1)} on ${cpus().length} CPUs at the end`,
+        `starts at 2 s), confirmed by each order's last write (the bench's own poll, which starts once ` +
+        `every buyer is answered, saw it at ${r.checkoutSeconds.toFixed(1)} s); load average ${r.loadAverage.toFixed(1)} on ${cpus().length} CPUs at the end`,
+    },
+    {
+      measurement: `${name}: a winner's steps from the sale's start (p50 / max): join answered / hold taken / seen / order accepted / confirmed`,
+      ours:
+        (['joined', 'holdTaken', 'heldSeen', 'placed', 'confirmed'] as const)
+          .map((step) => r.winnerSteps[step].map((s) => s.toFixed(1)).join('/'))
+          .join(' · ') + ' s',
+      baseline: `${(units / 50).toFixed(1)} s`,
+      baselineIs: "the last hold at the admission pace (50/s); confirmed is each order's last write",
+      warning,
+    },
+    {
+      measurement: `${name}: a loser told sold out, from the sale's start (p50 / max) / requests each (p50 / max)`,
+      ours:
+        `${r.soldOutSeconds.map((s) => s.toFixed(1)).join(' / ')} s · ` +
+        `${r.soldOutRequests.join(' / ')} requests`,
+      baseline: `${(units / 50).toFixed(1)} s · 1 request`,
+      baselineIs: 'the shelf empties at the admission pace; a join that is told at once',
+      warning,
     },
     {
       measurement: `${name}: GET /products/:id p50 during the race`,

@@ -11,7 +11,8 @@ export interface FlashSaleTerms {
   holdSeconds: number;
 }
 
-export type TicketState = 'waiting' | 'held' | 'ordered' | 'expired';
+/** `sold_out`: the place was told no unit is left for it (see the Redis line); admission passes it over. */
+export type TicketState = 'waiting' | 'held' | 'ordered' | 'expired' | 'sold_out';
 
 export interface Ticket {
   ticket: string;
@@ -30,6 +31,10 @@ export interface LineProgress {
   soldOut: boolean;
   startsAtMs: number;
   admitPerSecond: number;
+  /** Units on the shelf now, in no hold. */
+  onShelf: number;
+  /** Holds given and neither checked out nor lapsed: each may still come back to the line. */
+  openHolds: number;
 }
 
 export type TicketView =
@@ -45,13 +50,41 @@ export type TicketView =
   | { status: 'expired' }
   | { status: 'sold_out' };
 
-const minPollMs = 1000;
+const minPollMs = 500;
 const maxPollMs = 15_000;
+/**
+ * A place behind every unit on the shelf is asked back a second after the shelf is expected to empty, so
+ * the winners' checkouts go first, and places further back later still, at this many places a second: the
+ * line's losers then ask at a bounded pace rather than all at once (1,000 places behind are 1 s later).
+ */
+const afterShelfEmptiesMs = 1000;
+const behindShelfPollsPerSecond = 1000;
+/** A backup place (the shelf is empty, a hold ahead may still lapse) waits on other buyers' checkouts. */
+const backupPollMs = 2000;
 
 /**
- * What a buyer in line is told. Far-back buyers are asked to come back later (half their expected wait,
- * capped), so 10,000 people in line cost the API hundreds of polls a second, not tens of thousands.
+ * When a waiting buyer should poll again, sized by what can change its answer. A place the shelf's units
+ * reach is asked back just after its expected admission (one beat late, so the hold is there). A place
+ * behind every unit on the shelf cannot be admitted before the shelf empties, and then it is either told
+ * sold out or kept as a backup for a hold that may lapse: it is asked back after that moment (later the
+ * further back it is), not every second meanwhile. So each of 10,000 people in line for 100 units asks
+ * once or twice (most are answered at the door).
  */
+function pollAfterMs(ahead: number, line: LineProgress, untilStartMs: number): number {
+  const beatMs = 1000 / Math.max(1, line.admitPerSecond);
+  const wait =
+    ahead < line.onShelf
+      ? untilStartMs + (ahead + 1) * beatMs + 250
+      : line.onShelf > 0
+        ? untilStartMs +
+          line.onShelf * beatMs +
+          afterShelfEmptiesMs +
+          ((ahead - line.onShelf) * 1000) / behindShelfPollsPerSecond
+        : backupPollMs;
+  return Math.round(Math.min(maxPollMs, Math.max(minPollMs, wait)));
+}
+
+/** What a buyer in line is told: held, ordered, sold out, or waiting with a position and when to ask again. */
 export function ticketView(ticket: Ticket, line: LineProgress, nowMs: number): TicketView {
   switch (ticket.state) {
     case 'held':
@@ -65,6 +98,8 @@ export function ticketView(ticket: Ticket, line: LineProgress, nowMs: number): T
       return { status: 'ordered', orderId: ticket.orderId };
     case 'expired':
       return { status: 'expired' };
+    case 'sold_out':
+      return { status: 'sold_out' };
     default: {
       if (line.soldOut) return { status: 'sold_out' };
       const ahead = Math.max(0, ticket.position - 1 - line.served);
@@ -75,7 +110,7 @@ export function ticketView(ticket: Ticket, line: LineProgress, nowMs: number): T
         position: ticket.position,
         ahead,
         estimatedWaitSeconds: Math.ceil(waitMs / 1000),
-        pollAfterMs: Math.round(Math.min(maxPollMs, Math.max(minPollMs, waitMs / 2))),
+        pollAfterMs: pollAfterMs(ahead, line, untilStart),
       };
     }
   }

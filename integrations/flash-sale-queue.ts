@@ -1,5 +1,6 @@
 import type { FlashSaleTerms, LineProgress, Ticket, TicketState } from '../domain/flash-sale';
 import type { RedisClient } from './redis';
+import { openHoldsKey, stockKey } from './stock-counters';
 
 // The waiting room lives in Redis next to the SKU's stock counters: every key carries the {sku} hash tag,
 // so a script can read the stock hash and the line together on one Cluster slot. Each state change is one
@@ -7,6 +8,28 @@ import type { RedisClient } from './redis';
 // read the clock from Redis (TIME), so every process and the worker agree on when a hold expires.
 
 const nowMs = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
+/** Units on the shelf: the positive counts of the SKU's stock hash (a warehouse may be negative after a fix). */
+const shelfOf = `
+local function shelfOf(key)
+  local total = 0
+  for _, v in ipairs(redis.call('HVALS', key)) do
+    local n = tonumber(v)
+    if n > 0 then total = total + n end
+  end
+  return total
+end`;
+
+/**
+ * No unit is left for a place when the shelf is empty and the places ahead of it (not yet served) are at
+ * least as many as the open holds: each open hold that lapses goes to the first place still waiting, so
+ * those places are the only ones a unit can still reach. A unit that comes back later (a failed payment, a
+ * restock) goes to whoever is still waiting or joins next.
+ */
+const noUnitLeft = `
+local function noUnitLeft(saleKey, shelf, ahead)
+  return shelf == 0 and ahead >= tonumber(redis.call('HGET', saleKey, 'openHolds') or '0')
+end`;
 
 const flagScript = `
 redis.call('HSET', KEYS[1], 'startsAt', ARGV[1], 'admitPerSecond', ARGV[2], 'perBuyerLimit', ARGV[3],
@@ -18,20 +41,56 @@ redis.call('HSETNX', KEYS[1], 'holds', '0')
 return 'ok'
 `;
 
-/** One place per buyer per sale, and never more units than the per-buyer limit: checked and taken at once. */
+/**
+ * One place per buyer per sale, and never more units than the per-buyer limit: checked and taken at once.
+ * A buyer who arrives when no unit is left for a new place is told so at the door and takes no place.
+ * KEYS: sale, buyer, ticket, line, stock. A new place answers with the sale and the shelf as well, so the
+ * join is one round trip.
+ */
 const joinScript = `
+${shelfOf}
+${noUnitLeft}
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'no_sale'} end
 local existing = redis.call('GET', KEYS[2])
 if existing then return {'existing', existing} end
 local limit = tonumber(redis.call('HGET', KEYS[1], 'perBuyerLimit'))
 if tonumber(ARGV[3]) > limit then return {'over_limit', tostring(limit)} end
 if redis.call('HGET', KEYS[1], 'soldOut') == '1' then return {'sold_out'} end
+local shelf = shelfOf(KEYS[5])
+local waiting = tonumber(redis.call('HGET', KEYS[1], 'queued') or '0') - tonumber(redis.call('HGET', KEYS[1], 'served') or '0')
+if noUnitLeft(KEYS[1], shelf, waiting) then return {'sold_out'} end
 local position = redis.call('RPUSH', KEYS[4], ARGV[2])
 redis.call('HINCRBY', KEYS[1], 'queued', 1)
 redis.call('HSET', KEYS[3], 'buyerId', ARGV[1], 'position', position, 'quantity', ARGV[3],
   'orderId', ARGV[4], 'state', 'waiting')
 redis.call('SET', KEYS[2], ARGV[2])
-return {'joined', ARGV[2]}
+return {'joined', ARGV[2], redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[3]), tostring(shelf)}
+`;
+
+/**
+ * Where a ticket stands, in one round trip: the sale, the ticket and the shelf. A waiting place no unit
+ * can reach any more is marked sold out here, atomically with that reading, so its buyer stops polling
+ * and admission passes it over. A place whose units are already reserved (admission is between taking
+ * its hold and marking it held) is left alone. KEYS: sale, ticket, stock, the SKU's open-holds set.
+ */
+const standingScript = `
+${shelfOf}
+${noUnitLeft}
+local shelf = shelfOf(KEYS[3])
+if redis.call('HGET', KEYS[2], 'state') == 'waiting' then
+  local orderId = redis.call('HGET', KEYS[2], 'orderId')
+  local ahead = tonumber(redis.call('HGET', KEYS[2], 'position')) - 1 - tonumber(redis.call('HGET', KEYS[1], 'served') or '0')
+  if noUnitLeft(KEYS[1], shelf, ahead) and redis.call('SISMEMBER', KEYS[4], orderId) == 0 then
+    redis.call('HSET', KEYS[2], 'state', 'sold_out')
+  end
+end
+return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]), tostring(shelf)}
+`;
+
+/** The sale and the shelf, read together. */
+const saleScript = `
+${shelfOf}
+return {redis.call('HGETALL', KEYS[1]), tostring(shelfOf(KEYS[2]))}
 `;
 
 const markHeldScript = `
@@ -39,7 +98,9 @@ ${nowMs}
 local served = tonumber(redis.call('HGET', KEYS[1], 'served') or '0')
 if tonumber(ARGV[1]) > served then redis.call('HSET', KEYS[1], 'served', ARGV[1]) end
 local state = redis.call('HGET', KEYS[2], 'state')
-if state ~= 'waiting' then return {state or 'none'} end
+-- A place told sold out while its units were coming back (rare) still takes the hold admission reserved
+-- for it: the sweep gives the units back when it lapses, so nothing is held for no one.
+if state ~= 'waiting' and state ~= 'sold_out' then return {state or 'none'} end
 local expires = now + tonumber(ARGV[3]) * 1000
 redis.call('HSET', KEYS[2], 'state', 'held', 'expiresAt', tostring(expires))
 redis.call('ZADD', KEYS[3], expires, ARGV[2])
@@ -105,8 +166,15 @@ export interface SaleSnapshot extends LineProgress {
   holds: number;
 }
 
+/** A ticket and its sale as read together. */
+export interface Standing {
+  sku: string;
+  sale: SaleSnapshot;
+  ticket: Ticket;
+}
+
 export type JoinOutcome =
-  | { kind: 'joined'; ticket: string }
+  | { kind: 'joined'; ticket: string; standing: Standing | undefined }
   | { kind: 'existing'; ticket: string }
   | { kind: 'no_sale' }
   | { kind: 'sold_out' }
@@ -130,6 +198,56 @@ function expiriesKey(sku: string): string {
   return `flash:{${sku}}:expiries`;
 }
 
+/** A flat HGETALL reply as a record. */
+function fieldsOf(reply: unknown): Record<string, string> {
+  const flat = Array.isArray(reply) ? reply.map(String) : [];
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i] ?? ''] = flat[i + 1] ?? '';
+  return out;
+}
+
+function saleOf(raw: Record<string, string>, onShelf: number): SaleSnapshot | undefined {
+  if (!raw.startsAt) return undefined;
+  const n = (field: string) => Number(raw[field] ?? 0);
+  const terms: FlashSaleTerms = {
+    startsAt: new Date(n('startsAt')).toISOString(),
+    admitPerSecond: n('admitPerSecond'),
+    perBuyerLimit: n('perBuyerLimit'),
+    holdSeconds: n('holdSeconds'),
+  };
+  return {
+    terms,
+    served: n('served'),
+    soldOut: raw.soldOut === '1',
+    startsAtMs: n('startsAt'),
+    admitPerSecond: terms.admitPerSecond,
+    queued: n('queued'),
+    openHolds: n('openHolds'),
+    holds: n('holds'),
+    onShelf,
+  };
+}
+
+function ticketOf(ticket: string, raw: Record<string, string>): Ticket | undefined {
+  if (!raw.state) return undefined;
+  return {
+    ticket,
+    buyerId: raw.buyerId ?? '',
+    position: Number(raw.position),
+    quantity: Number(raw.quantity),
+    orderId: raw.orderId ?? '',
+    state: raw.state as TicketState,
+    ...(raw.expiresAt ? { expiresAt: Number(raw.expiresAt) } : {}),
+  };
+}
+
+function standingOf(sku: string, ticketId: string, reply: unknown[]): Standing | undefined {
+  const [saleReply, ticketReply, shelf] = reply;
+  const sale = saleOf(fieldsOf(saleReply), Number(shelf));
+  const ticket = ticketOf(ticketId, fieldsOf(ticketReply));
+  return sale && ticket ? { sku, sale, ticket } : undefined;
+}
+
 export class FlashSaleQueue {
   constructor(private readonly redis: RedisClient) {}
 
@@ -147,25 +265,8 @@ export class FlashSaleQueue {
   }
 
   async sale(sku: string): Promise<SaleSnapshot | undefined> {
-    const raw = await this.redis.hgetall(saleKey(sku));
-    if (!raw.startsAt) return undefined;
-    const n = (field: string) => Number(raw[field] ?? 0);
-    const terms: FlashSaleTerms = {
-      startsAt: new Date(n('startsAt')).toISOString(),
-      admitPerSecond: n('admitPerSecond'),
-      perBuyerLimit: n('perBuyerLimit'),
-      holdSeconds: n('holdSeconds'),
-    };
-    return {
-      terms,
-      served: n('served'),
-      soldOut: raw.soldOut === '1',
-      startsAtMs: n('startsAt'),
-      admitPerSecond: terms.admitPerSecond,
-      queued: n('queued'),
-      openHolds: n('openHolds'),
-      holds: n('holds'),
-    };
+    const reply = (await this.redis.eval(saleScript, 2, saleKey(sku), stockKey(sku))) as unknown[];
+    return saleOf(fieldsOf(reply[0]), Number(reply[1]));
   }
 
   async join(
@@ -173,29 +274,41 @@ export class FlashSaleQueue {
     buyerId: string,
     proposed: { ticket: string; quantity: number; orderId: string },
   ): Promise<JoinOutcome> {
-    const [kind = '', detail = ''] = await this.run(
+    const reply = (await this.redis.eval(
       joinScript,
-      [saleKey(sku), buyerKey(sku, buyerId), ticketKey(sku, proposed.ticket), lineKey(sku)],
-      [buyerId, proposed.ticket, proposed.quantity, proposed.orderId],
-    );
-    if (kind === 'joined') return { kind, ticket: detail };
+      5,
+      saleKey(sku),
+      buyerKey(sku, buyerId),
+      ticketKey(sku, proposed.ticket),
+      lineKey(sku),
+      stockKey(sku),
+      buyerId,
+      proposed.ticket,
+      String(proposed.quantity),
+      proposed.orderId,
+    )) as unknown[];
+    const [kind = '', detail = ''] = reply.slice(0, 2).map(String);
+    if (kind === 'joined') return { kind, ticket: detail, standing: standingOf(sku, detail, reply.slice(2)) };
     if (kind === 'existing') return { kind, ticket: detail };
     if (kind === 'over_limit') return { kind, limit: Number(detail) };
     return kind === 'sold_out' ? { kind } : { kind: 'no_sale' };
   }
 
+  /** A ticket with its sale; a waiting place no unit can reach any more is marked sold out on the way. */
+  async standing(sku: string, ticket: string): Promise<Standing | undefined> {
+    const reply = (await this.redis.eval(
+      standingScript,
+      4,
+      saleKey(sku),
+      ticketKey(sku, ticket),
+      stockKey(sku),
+      openHoldsKey(sku),
+    )) as unknown[];
+    return standingOf(sku, ticket, reply);
+  }
+
   async ticket(sku: string, ticket: string): Promise<Ticket | undefined> {
-    const raw = await this.redis.hgetall(ticketKey(sku, ticket));
-    if (!raw.state) return undefined;
-    return {
-      ticket,
-      buyerId: raw.buyerId ?? '',
-      position: Number(raw.position),
-      quantity: Number(raw.quantity),
-      orderId: raw.orderId ?? '',
-      state: raw.state as TicketState,
-      ...(raw.expiresAt ? { expiresAt: Number(raw.expiresAt) } : {}),
-    };
+    return ticketOf(ticket, await this.redis.hgetall(ticketKey(sku, ticket)));
   }
 
   /** The next places in line not yet served, in order; only the sale's own workflow serves them. */

@@ -1,6 +1,6 @@
 import { ticketView, type FlashSaleTerms, type Ticket } from '../domain/flash-sale';
 import type { Collections } from '../integrations/collections';
-import type { FlashSaleQueue, SaleSnapshot } from '../integrations/flash-sale-queue';
+import type { FlashSaleQueue, SaleSnapshot, Standing } from '../integrations/flash-sale-queue';
 
 // A flash sale's waiting room as ops set it up and buyers see it. The line lives in Redis
 // (integrations/flash-sale-queue.ts); the sale's workflow admits buyers from it at the set pace.
@@ -52,9 +52,7 @@ export async function flagFlashSale(
   return flashSale(deps.queue, sku);
 }
 
-async function ticketAnswer(queue: FlashSaleQueue, sku: string, ticket: Ticket) {
-  const sale = await queue.sale(sku);
-  if (!sale) throw new FlashSaleNotFoundError(`no flash sale of ${sku}`);
+function ticketAnswer({ sku, sale, ticket }: Standing) {
   return { sku, ticket: ticket.ticket, ...ticketView(ticket, sale, Date.now()) };
 }
 
@@ -69,9 +67,9 @@ export async function joinFlashSale(
   if (outcome.kind === 'no_sale') throw new FlashSaleNotFoundError(`no flash sale of ${sku}`);
   if (outcome.kind === 'sold_out') throw new FlashSaleSoldOutError(`the flash sale of ${sku} is sold out`);
   if (outcome.kind === 'over_limit') throw new FlashSaleBuyerLimitError(outcome.limit);
-  const ticket = await queue.ticket(sku, outcome.ticket);
-  if (!ticket) throw new FlashSaleNotFoundError(`no flash sale of ${sku}`);
-  return { joined: outcome.kind === 'joined', ticket: await ticketAnswer(queue, sku, ticket) };
+  const standing = outcome.kind === 'joined' ? outcome.standing : await queue.standing(sku, outcome.ticket);
+  if (!standing) throw new FlashSaleNotFoundError(`no flash sale of ${sku}`);
+  return { joined: outcome.kind === 'joined', ticket: ticketAnswer(standing) };
 }
 
 /** Where a ticket stands, for a reader allowed to see it (its buyer, or ops). */
@@ -81,7 +79,9 @@ export async function ticketStanding(
   ticketId: string,
   mayRead: (ticket: Ticket) => boolean,
 ) {
-  const ticket = await queue.ticket(sku, ticketId);
-  if (!ticket || !mayRead(ticket)) throw new FlashSaleTicketNotFoundError(`no ticket ${ticketId}`);
-  return ticketAnswer(queue, sku, ticket);
+  const standing = await queue.standing(sku, ticketId);
+  if (!standing || !mayRead(standing.ticket)) {
+    throw new FlashSaleTicketNotFoundError(`no ticket ${ticketId}`);
+  }
+  return ticketAnswer(standing);
 }

@@ -45,8 +45,16 @@ describe('flash-sale rules', () => {
     assert.equal(admissionsDue(10, 60_000, 0).admit, 10, 'a stalled minute admits one second’s worth');
   });
 
-  test('a buyer far back is asked to poll rarely; one at the front often; sold out ends waiting', () => {
-    const line = { served: 0, soldOut: false, startsAtMs: 0, admitPerSecond: 10 };
+  test('a buyer is asked back when its answer can change: near its admission, or when the shelf empties', () => {
+    // 100 units at 10/s, the sale starting in 4 s.
+    const line = {
+      served: 0,
+      soldOut: false,
+      startsAtMs: 5000,
+      admitPerSecond: 10,
+      onShelf: 100,
+      openHolds: 0,
+    };
     const ticket = {
       ticket: 't',
       buyerId: 'b',
@@ -54,12 +62,28 @@ describe('flash-sale rules', () => {
       orderId: 'o',
       state: 'waiting' as const,
     };
-    const far = ticketView({ ...ticket, position: 5000 }, line, 1000);
-    const near = ticketView({ ...ticket, position: 2 }, line, 1000);
-    assert.equal(far.status === 'waiting' && far.pollAfterMs, 15_000);
-    assert.equal(near.status === 'waiting' && near.ahead, 1);
-    assert.equal(near.status === 'waiting' && near.pollAfterMs, 1000);
+    const pollAfter = (position: number, progress = line) => {
+      const view = ticketView({ ...ticket, position }, progress, 1000);
+      return view.status === 'waiting' ? view.pollAfterMs : undefined;
+    };
+    // The 2nd place is admitted about 4.2 s from now; it is asked back one beat after that.
+    assert.equal(pollAfter(2), 4000 + 200 + 250);
+    // At 50/s the 101st cannot be reached before the shelf empties (4 s + 2 s); it is asked back a second
+    // later, when it learns sold out or backup. Those further back follow at 1,000 places a second.
+    const fast = { ...line, admitPerSecond: 50 };
+    assert.equal(pollAfter(101, fast), 4000 + 2000 + 1000);
+    assert.equal(pollAfter(201, fast), 4000 + 2000 + 1000 + 100);
+    assert.equal(pollAfter(3101, fast), 4000 + 2000 + 1000 + 3000);
+    // A far place never polls more often than every 15 s, whatever the pace.
+    assert.equal(pollAfter(5000, { ...line, admitPerSecond: 1 }), 15_000);
+    // Once the shelf is empty a backup place (a hold ahead may still lapse) waits on others' checkouts.
+    assert.equal(pollAfter(103, { ...line, served: 100, startsAtMs: 0, onShelf: 0, openHolds: 40 }), 2000);
+    // Never sooner than half a second, even at the front of a line already admitting.
+    assert.equal(pollAfter(1, { ...line, startsAtMs: 0, admitPerSecond: 1000 }), 500);
     assert.deepEqual(ticketView({ ...ticket, position: 2 }, { ...line, soldOut: true }, 1000), {
+      status: 'sold_out',
+    });
+    assert.deepEqual(ticketView({ ...ticket, position: 2, state: 'sold_out' }, line, 1000), {
       status: 'sold_out',
     });
   });

@@ -94,14 +94,15 @@ export function flashSalesRouter(services: Services, registry: OpenAPIRegistry):
 
 /** The waiting room: buyers join the line and poll their ticket, each slowed down past a person's pace. */
 function declareWaitingRoom(table: RouteTable, redis: RedisClient, queue: FlashSaleQueue): void {
+  // Both limits are counted at once (one round trip to Redis, not one per limit): a request over either
+  // is slowed down, and the longer wait is the one asked for.
   async function throttle(req: Request, res: Response, limits: [Limit, string][]): Promise<void> {
-    for (const [limit, subject] of limits) {
-      const { allowed, retryAfterS } = await hit(redis, limit, subject);
-      if (!allowed) {
-        res.set('Retry-After', String(retryAfterS));
-        throw tooMany(retryAfterS, req.method === 'POST' ? 'attempts to join' : 'polls');
-      }
-    }
+    const hits = await Promise.all(limits.map(([limit, subject]) => hit(redis, limit, subject)));
+    const refused = hits.filter((h) => !h.allowed);
+    if (refused.length === 0) return;
+    const retryAfterS = Math.max(...refused.map((h) => h.retryAfterS));
+    res.set('Retry-After', String(retryAfterS));
+    throw tooMany(retryAfterS, req.method === 'POST' ? 'attempts to join' : 'polls');
   }
 
   declareRoute(table, {
