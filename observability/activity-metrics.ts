@@ -26,6 +26,9 @@ const recorders: Record<string, (outcome: Outcome) => void> = {
   priceAndRecordOrder: (o) => {
     if (o.ok) orderEvents.inc({ event: 'placed', reason: '' });
   },
+  priceAndRecordOrderWithSignals: (o) => {
+    if (o.ok) orderEvents.inc({ event: 'placed', reason: '' });
+  },
   confirmOrder: (o) => {
     if (o.ok) orderEvents.inc({ event: 'confirmed', reason: '' });
   },
@@ -47,6 +50,17 @@ const recorders: Record<string, (outcome: Outcome) => void> = {
   authorizePayment: (o) => {
     const kind = o.ok ? field(o.result, 'kind') : failureOutcome(o.error);
     paymentEvents.inc({ operation: 'authorize', outcome: typeof kind === 'string' ? kind : 'unknown' });
+  },
+  // One authorization per part, answered together: each part's answer counts as its own authorization.
+  authorizeOrderParts: (o) => {
+    if (!o.ok) {
+      paymentEvents.inc({ operation: 'authorize', outcome: failureOutcome(o.error) });
+      return;
+    }
+    for (const part of Array.isArray(o.result) ? (o.result as unknown[]) : []) {
+      const kind = field(part, 'kind');
+      paymentEvents.inc({ operation: 'authorize', outcome: typeof kind === 'string' ? kind : 'unknown' });
+    }
   },
   capturePayment: (o) => {
     paymentEvents.inc({ operation: 'capture', outcome: o.ok ? 'captured' : failureOutcome(o.error) });

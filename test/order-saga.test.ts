@@ -19,12 +19,19 @@ import {
 } from './support/stack';
 
 /**
- * The saga's steps in order, for the lean order (priced and recorded in one step, fraud signals beside it)
- * and for the first shape, which orders started before it still run; the last step that writes nothing.
+ * The saga's steps in order, for the lean order (priced, recorded and its fraud signals read in one step;
+ * every part authorized in one step), for its version 2 (signals beside pricing, one authorization step per
+ * part) and for the first shape, which orders started before them still run; the last step that writes
+ * nothing.
  */
 const shapes = [
   {
     version: currentOrderVersion,
+    steps: ['priceAndRecordOrderWithSignals', 'reserveStock', 'authorizeOrderParts'],
+    unrecordedThrough: 'priceAndRecordOrderWithSignals',
+  },
+  {
+    version: 2,
     steps: ['priceAndRecordOrder', 'fraudSignals', 'reserveStock', 'authorizePayment'],
     unrecordedThrough: 'priceAndRecordOrder',
   },

@@ -6,7 +6,8 @@ import { awaitFraudReview } from './order-fraud-review';
 import { notifyBuyerInBackground } from './order-notifications';
 import { followParts, recordConfirmation, splitIntoParts, startParts } from './order-parts';
 import { LeanOrder } from './order-progress';
-import { failureMessage, holdStock, openPayment, priceAndRecord, takeOverFlashSaleHold } from './order-steps';
+import { priceAndRecord } from './order-pricing';
+import { failureMessage, holdStock, openPayment, takeOverFlashSaleHold } from './order-steps';
 import { orderWorkflowV1 } from './order-v1';
 import { Saga } from './saga';
 
@@ -15,7 +16,7 @@ import { Saga } from './saga';
  * orders started before the lean shape keep the first one (`orderWorkflowV1`).
  */
 export async function orderWorkflow(input: PlaceOrderInput): Promise<OrderState> {
-  return input.version === 2 ? orderWorkflowV2(input) : orderWorkflowV1(input);
+  return input.version ? leanOrderWorkflow(input) : orderWorkflowV1(input);
 }
 
 /**
@@ -24,7 +25,7 @@ export async function orderWorkflow(input: PlaceOrderInput): Promise<OrderState>
  * steps are local activities, statuses that last milliseconds are never written, and buyer messages go out
  * beside the order, never in its way. A failure before the split undoes everything done so far.
  */
-async function orderWorkflowV2(input: PlaceOrderInput): Promise<OrderState> {
+async function leanOrderWorkflow(input: PlaceOrderInput): Promise<OrderState> {
   const order = new LeanOrder(input);
   const { state } = order;
   order.listen();
@@ -41,7 +42,7 @@ async function orderWorkflowV2(input: PlaceOrderInput): Promise<OrderState> {
     await holdStock(order, input, saga);
     // 4. Authorize every part at once if the caller gave a payment method; otherwise (or if that card was
     // declined) the order says it awaits payment, with the storefront's payment handlers already in place.
-    const pay = openPayment(order, totals.bySeller, saga);
+    const pay = openPayment(order, input.version, totals.bySeller, saga);
     if (input.paymentMethodId) state.payment = await pay.submit(input.paymentMethodId);
     if (!pay.done()) await order.moveTo('awaiting_payment');
     const paid =
