@@ -4,7 +4,7 @@ import { OrderCancelled } from './order-controls';
 import type { OrderState, PlaceOrderInput } from './order-definitions';
 import { awaitFraudReview } from './order-fraud-review';
 import { notifyBuyerInBackground } from './order-notifications';
-import { followParts, recordConfirmation, splitIntoParts, startParts } from './order-parts';
+import { followParts, splitIntoParts, startPartsAndConfirm } from './order-parts';
 import { LeanOrder } from './order-progress';
 import { priceAndRecord } from './order-pricing';
 import { failureMessage, holdStock, openPayment, takeOverFlashSaleHold } from './order-steps';
@@ -64,8 +64,7 @@ async function leanOrderWorkflow(input: PlaceOrderInput): Promise<OrderState> {
   // out with the children's start, so its completion and theirs usually wake the order once.
   const { parts, acceptBy } = splitIntoParts(order, input);
   order.tellBuyer('order-confirmed');
-  const children = await startParts(input, parts);
-  await recordConfirmation(order, parts, acceptBy);
+  const children = await startPartsAndConfirm(order, input, parts, acceptBy);
   // 6. Follow the parts to their ends; the order's status follows theirs.
   return followParts(order, parts, children);
 }
