@@ -55,6 +55,12 @@ export function createActivities(deps: ActivityDeps) {
     sms: deps.sms ?? createSmsSender(deps.env, deps.collections),
     now,
   });
+  const inventory = createInventoryActivities({
+    counters: deps.counters,
+    collections: deps.collections,
+    now,
+    onStockChanged: (skus) => publishStockChanges(deps.redis, skus),
+  });
   const orders = createOrderActivities({ collections: deps.collections, now });
   const fraud = createFraudSignalActivities({
     collections: deps.collections,
@@ -63,14 +69,9 @@ export function createActivities(deps: ActivityDeps) {
     now,
   });
   return {
-    ...createInventoryActivities({
-      counters: deps.counters,
-      collections: deps.collections,
-      now,
-      onStockChanged: (skus) => publishStockChanges(deps.redis, skus),
-    }),
+    ...inventory,
     ...orders,
-    ...createOrderCheckoutActivities({ orders, fraud }),
+    ...createOrderCheckoutActivities({ orders, fraud, inventory }),
     ...createFlashSaleActivities({
       counters: deps.counters,
       collections: deps.collections,

@@ -26,8 +26,17 @@ const recorders: Record<string, (outcome: Outcome) => void> = {
   priceAndRecordOrder: (o) => {
     if (o.ok) orderEvents.inc({ event: 'placed', reason: '' });
   },
-  priceAndRecordOrderWithSignals: (o) => {
-    if (o.ok) orderEvents.inc({ event: 'placed', reason: '' });
+  // The lean order's first step from version 3: placed, and its stock held or refused in the same step.
+  checkOutOrder: (o) => {
+    if (!o.ok) return;
+    orderEvents.inc({ event: 'placed', reason: '' });
+    const stock = field(o.result, 'stock');
+    const kind = field(stock, 'kind');
+    if (kind === 'held') stockHolds.inc({ outcome: 'taken', reason: '' });
+    const failureType = field(stock, 'failureType');
+    if (kind === 'refused' && typeof failureType === 'string') {
+      stockHolds.inc({ outcome: 'refused', reason: failureType });
+    }
   },
   confirmOrder: (o) => {
     if (o.ok) orderEvents.inc({ event: 'confirmed', reason: '' });

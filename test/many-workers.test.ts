@@ -173,7 +173,8 @@ describe('two workers and two API processes, one worker killed mid-load', () => 
       // Every part in one authorization step, scheduled once (a retry after the kill is an attempt of it).
       assert.equal(ran('authorizeOrderParts').length, 1, `${orderId}: one authorization step`);
       assert.equal(ran('authorizePayment').length, 0, `${orderId}: no step per part`);
-      assert.equal(ran('reserveStock').length, 1, `${orderId}: reserved once`);
+      // Priced, recorded and held in one local step, recorded once.
+      assert.equal(ran('checkOutOrder').length, 1, `${orderId}: checked out once`);
       assert.equal(ran('cancelPaymentAuthorization').length, 0, `${orderId}: nothing voided`);
       assert.equal(ran('releaseStock').length, 0, `${orderId}: nothing released`);
 

@@ -70,7 +70,7 @@ describe('traces: one trace from POST /orders to the payment authorization', () 
       names.includes('StartActivity:authorizeOrderParts'),
       'the workflow scheduling the authorization',
     );
-    assert.ok(names.includes('RunActivity:reserveStock'), 'the stock hold');
+    assert.ok(names.includes('RunActivity:checkOutOrder'), 'the checkout step that holds the stock');
     assert.ok(
       trace.some((span) => span.attributes['db.system'] === 'mongodb'),
       'a MongoDB command of the order',

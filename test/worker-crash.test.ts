@@ -103,10 +103,10 @@ describe('a worker killed with SIGKILL in the middle of a checkout', () => {
       .filter((key) => key.startsWith(`order-${orderId}-`));
 
   test('the orders complete, each card part is authorized once and each line is held once', async () => {
-    const crashing = await worker('reserveStock,authorizeOrderParts');
+    const crashing = await worker('checkOutOrder,authorizeOrderParts');
     // Order A: its stock is held in Redis and the ledger, then the worker dies before reporting it.
     const a = await placeOrder();
-    const heldLine = await crashing.waitForLine(/^after reserveStock /);
+    const heldLine = await crashing.waitForLine(/^after checkOutOrder /);
     assert.match(heldLine, new RegExp(a.orderId));
     // Order B: held normally, then every part is authorized at Stripe and the worker dies before reporting.
     const b = await placeOrder();
@@ -155,9 +155,10 @@ describe('a worker killed with SIGKILL in the middle of a checkout', () => {
       // Every part in one step: scheduled once, completed (by the second worker for order B).
       assert.equal(ran('authorizeOrderParts').length, 1);
       assert.ok(ran('authorizeOrderParts').every((h) => h.completed));
-      // The hold is a local activity: recorded once, by the worker that finished the task.
-      assert.equal(ran('reserveStock').length, 1);
-      assert.ok(ran('reserveStock').every((h) => h.local && h.completed));
+      // The checkout step (price, record, hold) is a local activity: recorded once, by the worker that
+      // finished the task.
+      assert.equal(ran('checkOutOrder').length, 1);
+      assert.ok(ran('checkOutOrder').every((h) => h.local && h.completed));
       assert.equal(ran('cancelPaymentAuthorization').length, 0, 'nothing was voided');
       assert.equal(ran('releaseStock').length, 0, 'nothing was released');
 

@@ -1,8 +1,9 @@
-import { ActivityFailure, ChildWorkflowFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure } from '@temporalio/workflow';
 import type { SubOrderTotals } from '../domain/order-totals';
 import { db, dbUndo } from './order-activities';
 import type { PlaceOrderInput } from './order-definitions';
 import { OrderPayment } from './order-payment';
+import type { StockAtCheckout } from './order-pricing';
 import type { LeanOrder } from './order-progress';
 import type { Saga } from './saga';
 
@@ -30,13 +31,23 @@ export async function takeOverFlashSaleHold(
 
 /**
  * Hold the stock for as long as payment may take. The status lasts milliseconds: kept in memory (queries,
- * the cancel update), never written.
+ * the cancel update), never written. Orders of version 3 usually held it in their first step already
+ * (`atCheckout`), or learned there that it is gone; then this only takes the hold over for the saga.
  */
-export async function holdStock(order: LeanOrder, input: PlaceOrderInput, saga: Saga): Promise<void> {
+export async function holdStock(
+  order: LeanOrder,
+  input: PlaceOrderInput,
+  saga: Saga,
+  atCheckout?: StockAtCheckout,
+): Promise<void> {
   const { state } = order;
   order.enter('reserving_stock');
   const skus = state.lines.map((line) => line.sku);
-  await db.reserveStock({ holdId: input.orderId, lines: state.lines });
+  // Refused lines were released (and tombstoned) by the step that refused them: nothing to undo.
+  if (atCheckout?.kind === 'refused') {
+    throw ApplicationFailure.nonRetryable(atCheckout.reason, atCheckout.failureType);
+  }
+  if (atCheckout?.kind !== 'held') await db.reserveStock({ holdId: input.orderId, lines: state.lines });
   saga.add(() => dbUndo.releaseStock({ holdId: input.orderId, skus }));
   state.holdExpiresAt = new Date(Date.now() + input.holdSeconds * 1000).toISOString();
 }

@@ -33,13 +33,17 @@ async function leanOrderWorkflow(input: PlaceOrderInput): Promise<OrderState> {
   try {
     // 0. A flash-sale hold is the order's already: take it over before it can expire.
     if (input.flashSale) await takeOverFlashSaleHold(input.orderId, input.flashSale, saga);
-    // 1. Price, total and record it, reading the buyer's and card's fraud signals beside it.
-    const { totals, signals } = await priceAndRecord(order, input);
-    // 2. Fraud screen; a risky order waits for a person.
+    // 1. Price, total and record it, reading the buyer's and card's fraud signals beside it (from version
+    // 3, in the same step, the stock is held too when the screen lets the order through).
+    const { totals, signals, stock } = await priceAndRecord(order, input);
     state.fraud = assessFraud(signals);
+    // A hold taken with the price is the saga's to undo before anything else may fail.
+    const heldAtCheckout = stock !== undefined && stock.kind !== 'after_review';
+    if (heldAtCheckout) await holdStock(order, input, saga, stock);
+    // 2. Fraud screen; a risky order waits for a person.
     await awaitFraudReview(order, input.fraudReviewSeconds);
     // 3. Hold the stock for as long as payment may take.
-    await holdStock(order, input, saga);
+    if (!heldAtCheckout) await holdStock(order, input, saga);
     // 4. Authorize every part at once if the caller gave a payment method; otherwise (or if that card was
     // declined) the order says it awaits payment, with the storefront's payment handlers already in place.
     const pay = openPayment(order, input.version, totals.bySeller, saga);
