@@ -63,7 +63,7 @@ export function splitIntoParts(
 }
 
 /** Each part's workflow, started together (not async: the order awaits exactly this promise). */
-function startParts(
+export function startParts(
   input: PlaceOrderInput,
   parts: SubOrderInput[],
 ): Promise<Array<ChildWorkflowHandle<typeof sellerFulfillmentWorkflow>>> {
@@ -87,36 +87,14 @@ function startParts(
 }
 
 /**
- * Start the parts and record the confirmation. Version 2 records it once every part's workflow runs, one
- * workflow task later. From version 3 it is recorded in the task that starts the parts: a task's commands
- * leave with its completion, which waits for its local activities, so the sub-orders are written before
- * their children start (each child is still the only writer of its sub-order) and the order is confirmed
- * one round trip sooner. The price: for the milliseconds the start takes, a seller could see a sub-order
- * whose workflow is not running yet.
- */
-export async function startPartsAndConfirm(
-  order: LeanOrder,
-  input: PlaceOrderInput,
-  parts: SubOrderInput[],
-  acceptBy: string,
-): Promise<Array<ChildWorkflowHandle<typeof sellerFulfillmentWorkflow>>> {
-  if (input.version === 2) {
-    const children = await startParts(input, parts);
-    await recordConfirmation(order, parts, acceptBy);
-    return children;
-  }
-  const starting = startParts(input, parts);
-  // Awaited once the confirmation is written; a start that failed meanwhile is not an unhandled one.
-  starting.catch(() => undefined);
-  await recordConfirmation(order, parts, acceptBy);
-  return starting;
-}
-
-/**
- * Recorded once every part's workflow runs (version 2) or in the task that starts them (version 3 on), so a seller who sees its sub-order can act on it at once (not
+ * Recorded once every part's workflow runs, so a seller who sees its sub-order can act on it at once (not
  * async: the order awaits exactly the write).
  */
-function recordConfirmation(order: LeanOrder, parts: SubOrderInput[], acceptBy: string): Promise<void> {
+export function recordConfirmation(
+  order: LeanOrder,
+  parts: SubOrderInput[],
+  acceptBy: string,
+): Promise<void> {
   order.indexStatus('confirmed');
   return dbUndo.confirmOrder({
     ...order.statusFields(),

@@ -4,7 +4,7 @@ import { OrderCancelled } from './order-controls';
 import type { OrderState, PlaceOrderInput } from './order-definitions';
 import { awaitFraudReview } from './order-fraud-review';
 import { notifyBuyerInBackground } from './order-notifications';
-import { followParts, splitIntoParts, startPartsAndConfirm } from './order-parts';
+import { followParts, recordConfirmation, splitIntoParts, startParts } from './order-parts';
 import { LeanOrder } from './order-progress';
 import { priceAndRecord } from './order-pricing';
 import { failureMessage, holdStock, openPayment, takeOverFlashSaleHold } from './order-steps';
@@ -64,11 +64,15 @@ async function leanOrderWorkflow(input: PlaceOrderInput): Promise<OrderState> {
     return state;
   }
 
-  // 5. Confirm and split: each seller's part now owns its stock and its authorization. The message goes
-  // out with the children's start, so its completion and theirs usually wake the order once.
+  // 5. Confirm and split: each seller's part now owns its stock and its authorization. The confirmation is
+  // recorded once every part's workflow runs, so a seller who sees its sub-order can act on it at once.
+  // Version 2 sends the message with the children's start; from version 3 it is sent in the task that
+  // records the confirmation.
   const { parts, acceptBy } = splitIntoParts(order, input);
-  order.tellBuyer('order-confirmed');
-  const children = await startPartsAndConfirm(order, input, parts, acceptBy);
+  if (input.version === 2) order.tellBuyer('order-confirmed');
+  const children = await startParts(input, parts);
+  await recordConfirmation(order, parts, acceptBy);
+  if (input.version !== 2) order.tellBuyerInTask('order-confirmed');
   // 6. Follow the parts to their ends; the order's status follows theirs.
   return followParts(order, parts, children);
 }
