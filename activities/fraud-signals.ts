@@ -5,6 +5,16 @@ import type { RedisClient } from '../integrations/redis';
 
 const windowMs = 3600_000;
 
+export interface FraudSignalsInput {
+  orderId: string;
+  customerId: string;
+  paymentMethodId?: string;
+  orderTotalMinor: number;
+  currency: string;
+  shippingCountry: string;
+  billingCountry?: string;
+}
+
 /**
  * Velocity counted as the set of distinct order ids per buyer (and per card) in the current hour, so a
  * retried activity counts its order once.
@@ -47,15 +57,7 @@ export function createFraudSignalActivities(deps: {
   }
 
   return {
-    async fraudSignals(input: {
-      orderId: string;
-      customerId: string;
-      paymentMethodId?: string;
-      orderTotalMinor: number;
-      currency: string;
-      shippingCountry: string;
-      billingCountry?: string;
-    }): Promise<FraudSignals> {
+    async fraudSignals(input: FraudSignalsInput): Promise<FraudSignals> {
       const user = await deps.collections.users.findOne({ _id: input.customerId });
       const ageMs = user ? deps.now().getTime() - user.createdAt.getTime() : 0;
       return {

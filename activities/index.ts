@@ -7,6 +7,7 @@ import { createInventoryActivities } from './inventory';
 import { publishStockChanges } from '../search/stock-change-feed';
 import { createRecommendationActivities } from './recommendations';
 import { createOrderActivities } from './orders';
+import { createOrderCheckoutActivities } from './order-checkout';
 import { createPaymentActivities } from './payments';
 import { createStockReconciliationActivities } from './stock-reconciliation';
 import type { RedisClient } from '../integrations/redis';
@@ -54,14 +55,23 @@ export function createActivities(deps: ActivityDeps) {
     sms: deps.sms ?? createSmsSender(deps.env, deps.collections),
     now,
   });
+  const inventory = createInventoryActivities({
+    counters: deps.counters,
+    collections: deps.collections,
+    now,
+    onStockChanged: (skus) => publishStockChanges(deps.redis, skus),
+  });
+  const orders = createOrderActivities({ collections: deps.collections, now });
+  const fraud = createFraudSignalActivities({
+    collections: deps.collections,
+    redis: deps.redis,
+    stripe: deps.stripe,
+    now,
+  });
   return {
-    ...createInventoryActivities({
-      counters: deps.counters,
-      collections: deps.collections,
-      now,
-      onStockChanged: (skus) => publishStockChanges(deps.redis, skus),
-    }),
-    ...createOrderActivities({ collections: deps.collections, now }),
+    ...inventory,
+    ...orders,
+    ...createOrderCheckoutActivities({ orders, fraud, inventory }),
     ...createFlashSaleActivities({
       counters: deps.counters,
       collections: deps.collections,
@@ -85,12 +95,7 @@ export function createActivities(deps: ActivityDeps) {
       },
     }),
     ...createSubOrderActivities({ collections: deps.collections, now }),
-    ...createFraudSignalActivities({
-      collections: deps.collections,
-      redis: deps.redis,
-      stripe: deps.stripe,
-      now,
-    }),
+    ...fraud,
     ...createRecommendationActivities({ collections: deps.collections, now }),
     ...notifications,
     ...createSellerActivities({ collections: deps.collections, redis: deps.redis, stripe: deps.stripe, now }),

@@ -26,6 +26,18 @@ const recorders: Record<string, (outcome: Outcome) => void> = {
   priceAndRecordOrder: (o) => {
     if (o.ok) orderEvents.inc({ event: 'placed', reason: '' });
   },
+  // The lean order's first step from version 3: placed, and its stock held or refused in the same step.
+  checkOutOrder: (o) => {
+    if (!o.ok) return;
+    orderEvents.inc({ event: 'placed', reason: '' });
+    const stock = field(o.result, 'stock');
+    const kind = field(stock, 'kind');
+    if (kind === 'held') stockHolds.inc({ outcome: 'taken', reason: '' });
+    const failureType = field(stock, 'failureType');
+    if (kind === 'refused' && typeof failureType === 'string') {
+      stockHolds.inc({ outcome: 'refused', reason: failureType });
+    }
+  },
   confirmOrder: (o) => {
     if (o.ok) orderEvents.inc({ event: 'confirmed', reason: '' });
   },
@@ -47,6 +59,17 @@ const recorders: Record<string, (outcome: Outcome) => void> = {
   authorizePayment: (o) => {
     const kind = o.ok ? field(o.result, 'kind') : failureOutcome(o.error);
     paymentEvents.inc({ operation: 'authorize', outcome: typeof kind === 'string' ? kind : 'unknown' });
+  },
+  // One authorization per part, answered together: each part's answer counts as its own authorization.
+  authorizeOrderParts: (o) => {
+    if (!o.ok) {
+      paymentEvents.inc({ operation: 'authorize', outcome: failureOutcome(o.error) });
+      return;
+    }
+    for (const part of Array.isArray(o.result) ? (o.result as unknown[]) : []) {
+      const kind = field(part, 'kind');
+      paymentEvents.inc({ operation: 'authorize', outcome: typeof kind === 'string' ? kind : 'unknown' });
+    }
   },
   capturePayment: (o) => {
     paymentEvents.inc({ operation: 'capture', outcome: o.ok ? 'captured' : failureOutcome(o.error) });

@@ -45,11 +45,11 @@ describe('traces: one trace from POST /orders to the payment authorization', () 
     const trace = await eventually(
       () => {
         const spans = finishedSpans.getFinishedSpans();
-        const run = spans.find((span) => span.name === 'RunActivity:authorizePayment');
+        const run = spans.find((span) => span.name === 'RunActivity:authorizeOrderParts');
         if (!run) return Promise.resolve(undefined);
         const inTrace = spans.filter((span) => span.spanContext().traceId === run.spanContext().traceId);
         return Promise.resolve(
-          inTrace.some((span) => span.name === 'StartActivity:authorizePayment') ? inTrace : undefined,
+          inTrace.some((span) => span.name === 'StartActivity:authorizeOrderParts') ? inTrace : undefined,
         );
       },
       { what: 'the authorization activity span', timeoutMs: 60_000 },
@@ -66,8 +66,11 @@ describe('traces: one trace from POST /orders to the payment authorization', () 
     assert.ok(names.includes('StartWorkflow:orderWorkflow'), 'the workflow start');
     // The workflow's own span ends when the order does (after delivery); its activity spans come from the
     // sandbox through the exporter sink.
-    assert.ok(names.includes('StartActivity:authorizePayment'), 'the workflow scheduling the authorization');
-    assert.ok(names.includes('RunActivity:reserveStock'), 'the stock hold');
+    assert.ok(
+      names.includes('StartActivity:authorizeOrderParts'),
+      'the workflow scheduling the authorization',
+    );
+    assert.ok(names.includes('RunActivity:checkOutOrder'), 'the checkout step that holds the stock');
     assert.ok(
       trace.some((span) => span.attributes['db.system'] === 'mongodb'),
       'a MongoDB command of the order',

@@ -19,12 +19,19 @@ import {
 } from './support/stack';
 
 /**
- * The saga's steps in order, for the lean order (priced and recorded in one step, fraud signals beside it)
- * and for the first shape, which orders started before it still run; the last step that writes nothing.
+ * The saga's steps in order, for the lean order (priced, recorded, its fraud signals read and its stock held
+ * in one step; every part authorized in one step), for its version 2 (signals beside pricing, one authorization step per
+ * part) and for the first shape, which orders started before them still run; the last step that writes
+ * nothing.
  */
 const shapes = [
   {
     version: currentOrderVersion,
+    steps: ['checkOutOrder', 'authorizeOrderParts'],
+    unrecordedThrough: 'checkOutOrder',
+  },
+  {
+    version: 2,
     steps: ['priceAndRecordOrder', 'fraudSignals', 'reserveStock', 'authorizePayment'],
     unrecordedThrough: 'priceAndRecordOrder',
   },
@@ -111,6 +118,38 @@ describe('the checkout saga undoes every step done before the one that fails', (
       });
     }
   }
+
+  test('too little stock in the checkout step: the order fails as recorded, priced, with nothing held', async () => {
+    const { sku } = await stockedProduct(services, { stock: 2 });
+    const orderId = `ord_${uniqueId('saga').replace(/[^a-z0-9]/g, '')}`;
+    const state = await services.temporal.workflow.execute<(i: PlaceOrderInput) => Promise<OrderState>>(
+      'orderWorkflow',
+      {
+        taskQueue: services.env.TEMPORAL_TASK_QUEUE,
+        workflowId: orderWorkflowId(orderId),
+        args: [
+          {
+            version: currentOrderVersion,
+            orderId,
+            customerId: uniqueId('cus'),
+            lines: [{ sku, quantity: 3 }],
+            shipTo,
+            paymentMethodId: 'pm_card_visa',
+            holdSeconds: 60,
+          },
+        ],
+      },
+    );
+    assert.equal(state.status, 'failed');
+    assert.match(state.failureReason ?? '', new RegExp(`Only 2 of ${sku} available, 3 requested`));
+    assert.equal(state.lines[0]?.quantity, 3, 'the order knows what it was');
+    assert.ok(state.total, 'and what it cost');
+    assert.equal((await services.counters.totalAvailable([sku])).get(sku), 2);
+    const ledger = await services.collections.stockLedger.find({ holdId: orderId }).toArray();
+    assert.equal(ledger.length, 0, 'nothing was held');
+    assert.equal((await services.collections.orders.findOne({ _id: orderId }))?.status, 'failed');
+    assert.deepEqual(state.paymentIntentIds, {});
+  });
 
   test('a cancellation after the payment was authorized voids the authorization and releases the stock', async () => {
     const { sku } = await stockedProduct(services, { stock: 2 });

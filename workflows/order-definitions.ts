@@ -16,15 +16,18 @@ export function orderWorkflowId(orderId: string): string {
 }
 
 /**
- * The order workflow's current shape, carried in its input: 2 is the lean order (local activities, parts
- * authorized together, messages off the main path). Orders started without it run the first shape, as they
- * began. A version in the input costs no history event, where a `patched()` marker would cost one per order.
+ * The order workflow's shapes, carried in its input, each kept for as long as orders started with it may run:
+ * 2 is the lean order (local activities, parts authorized together, messages off the main path); 3 is the
+ * lean order with fewer steps (pricing reads the fraud signals, one activity authorizes every part). Orders
+ * started without a version run the first shape, as they began. A version in the input costs no history
+ * event, where a `patched()` marker would cost one per order.
  */
-export const currentOrderVersion = 2;
+export type OrderVersion = 2 | 3;
+export const currentOrderVersion: OrderVersion = 3;
 
 export interface PlaceOrderInput {
   /** Absent: the first shape (orders started before the lean one). */
-  version?: typeof currentOrderVersion;
+  version?: OrderVersion;
   orderId: string;
   customerId: string;
   lines: RequestedLine[];

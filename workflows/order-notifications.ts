@@ -1,4 +1,9 @@
-import { proxyActivities } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  proxyActivities,
+  proxyLocalActivities,
+} from '@temporalio/workflow';
 import type { MarketplaceActivities } from '../activities';
 import type { Money } from '../domain/money';
 import type { OrderState } from './order-definitions';
@@ -95,4 +100,50 @@ export function notifyBuyerInBackground(
     () => undefined,
     () => undefined,
   );
+}
+
+/** One try inside the workflow task, bounded so the task is held for seconds at most. */
+const notifyInTask = proxyLocalActivities<MarketplaceActivities>({
+  startToCloseTimeout: '5 seconds',
+  scheduleToCloseTimeout: '5 seconds',
+  retry: { maximumAttempts: 1 },
+});
+
+/** The attempts left after that first try. */
+const notifyAfterTask = proxyActivities<MarketplaceActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: buyerNotificationAttempts - 1,
+  },
+});
+
+/**
+ * The confirmation message of orders of version 3 on, sent in the workflow task that takes in the parts'
+ * start, once the order is confirmed and its parts run, when the order waits for nothing. Sent there, a
+ * message costs one marker in that task, where a background activity costs three events and, as its
+ * completion nearly always comes after that task, a workflow task of its own. The first try is bounded
+ * (5 s, one attempt), so a slow provider holds that task for seconds at most; a try that failed for a
+ * passing reason goes on as a background activity with the attempts left (4 in all, as any buyer message),
+ * and a refusal (a 4xx) is final, already recorded for ops by the send. The promise never rejects.
+ */
+export function notifyBuyerInTask(state: OrderState, event: OrderEvent, shipPhone?: string): Promise<void> {
+  const message = {
+    customerId: state.customerId,
+    ...(shipPhone ? { phone: shipPhone } : {}),
+    idempotencyKey: `order-${state.orderId}-${event}-${state.status}`,
+    ...orderMessage(state, event),
+  };
+  const settled = () => undefined;
+  return notifyInTask
+    .notifyBuyer({ ...message, attempts: buyerNotificationAttempts })
+    .then(settled, (failure: unknown) => {
+      const cause: unknown = failure instanceof ActivityFailure ? failure.cause : failure;
+      if (cause instanceof ApplicationFailure && cause.nonRetryable) return undefined;
+      return notifyAfterTask
+        .notifyBuyer({ ...message, attempts: buyerNotificationAttempts - 1 })
+        .then(settled, settled);
+    });
 }

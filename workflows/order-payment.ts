@@ -1,5 +1,6 @@
-import { proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { MarketplaceActivities } from '../activities';
+import type { AuthorizationOutcome } from '../activities/payments';
 import type { SubOrderTotals } from '../domain/order-totals';
 import { type PaymentOutcome, confirmPaymentUpdate, submitPaymentUpdate } from './order-definitions';
 
@@ -25,8 +26,11 @@ export class OrderPayment {
     private readonly customerId: string,
     private readonly parts: SubOrderTotals[],
     private readonly isOpen: () => boolean,
-    /** Authorize the parts together (orders of the lean shape); the first shape asked one after another. */
-    private readonly together = false,
+    /**
+     * How the parts are asked: one after another (the first shape), side by side as one activity each
+     * (lean orders of version 2), or all in one activity (version 3 on).
+     */
+    private readonly asking: 'one-by-one' | 'side-by-side' | 'in-one-step' = 'one-by-one',
   ) {}
 
   done(): boolean {
@@ -75,7 +79,7 @@ export class OrderPayment {
 
   /** Every authorization this order holds, for the saga to void if the order does not go through. */
   async voidAll(): Promise<void> {
-    if (this.together) {
+    if (this.asking !== 'one-by-one') {
       await Promise.all(
         Object.values(this.authorized).map((paymentIntentId) =>
           act.cancelPaymentAuthorization({ paymentIntentId, idempotencyKey: `void-${paymentIntentId}` }),
@@ -119,7 +123,8 @@ export class OrderPayment {
   private async authorizeRemaining(): Promise<PaymentOutcome> {
     const paymentMethodId = this.paymentMethodId;
     if (!paymentMethodId) return { status: 'declined', reason: 'no payment method' };
-    if (this.together) return this.authorizeTogether(paymentMethodId);
+    if (this.asking === 'in-one-step') return this.authorizeInOneStep(paymentMethodId);
+    if (this.asking === 'side-by-side') return this.authorizeTogether(paymentMethodId);
     for (const part of this.parts) {
       if (this.authorized[part.sellerId]) continue;
       const outcome = await act.authorizePayment({
@@ -166,24 +171,64 @@ export class OrderPayment {
         }),
       ),
     );
+    return this.settle(
+      outcomes.map((outcome, i) => ({ sellerId: remaining[i]?.sellerId ?? '', ...outcome })),
+    );
+  }
+
+  /**
+   * Every part not yet authorized, in one activity that asks Stripe for each part at once under the part's
+   * own key: the same answers as side by side, one step in the order's history instead of one per seller.
+   * A part Stripe refused (a request of ours it will never take) fails the attempt as the activity failure
+   * did before, once this attempt's other authorizations are voided, so none is left open.
+   */
+  private async authorizeInOneStep(paymentMethodId: string): Promise<PaymentOutcome> {
+    const remaining = this.parts.filter((part) => !this.authorized[part.sellerId]);
+    const answers = await act.authorizeOrderParts({
+      orderId: this.orderId,
+      customerId: this.customerId,
+      paymentMethodId,
+      parts: remaining.map((part) => ({
+        sellerId: part.sellerId,
+        amount: part.total,
+        idempotencyKey: `order-${this.orderId}-${part.sellerId}-authorize-${this.attempt}`,
+      })),
+    });
+    const outcomes: Array<{ sellerId: string } & AuthorizationOutcome> = [];
+    let refused: { reason: string; failureType: string } | undefined;
+    for (const answer of answers) {
+      if (answer.kind === 'refused') refused ??= answer;
+      else outcomes.push(answer);
+    }
+    if (refused) {
+      for (const outcome of outcomes) {
+        if (outcome.kind === 'authorized') this.authorized[outcome.sellerId] = outcome.paymentIntentId;
+      }
+      await this.decline(refused.reason);
+      throw ApplicationFailure.nonRetryable(refused.reason, refused.failureType);
+    }
+    return this.settle(outcomes);
+  }
+
+  /** The parts' answers to one attempt: a decline wins over a 3-D Secure step, which wins over success. */
+  private settle(answers: Array<{ sellerId: string } & AuthorizationOutcome>): Promise<PaymentOutcome> {
     let declined: string | undefined;
     let action: { sellerId: string; paymentIntentId: string; clientSecret: string | null } | undefined;
-    outcomes.forEach((outcome, i) => {
-      const sellerId = remaining[i]?.sellerId ?? '';
-      if (outcome.kind === 'authorized') this.authorized[sellerId] = outcome.paymentIntentId;
-      else if (outcome.kind === 'requires_action') action ??= { sellerId, ...outcome };
-      else declined ??= outcome.reason;
-    });
+    for (const answer of answers) {
+      if (answer.kind === 'authorized') this.authorized[answer.sellerId] = answer.paymentIntentId;
+      else if (answer.kind === 'requires_action') action ??= answer;
+      else declined ??= answer.reason;
+    }
     if (declined !== undefined) return this.decline(declined);
     if (action) {
       this.pendingAction = { sellerId: action.sellerId, paymentIntentId: action.paymentIntentId };
-      return {
+      return Promise.resolve({
         status: 'requires_action',
         paymentIntentId: action.paymentIntentId,
         clientSecret: action.clientSecret,
-      };
+      });
     }
-    return { status: 'authorized' };
+    return Promise.resolve({ status: 'authorized' });
   }
 
   /** A decline voids this attempt's other authorizations, so a retry starts clean on one card. */

@@ -3,7 +3,7 @@ import { checkedMove, type OrderStatus } from '../domain/order-status';
 import { dbUndo } from './order-activities';
 import { OrderControls } from './order-controls';
 import type { PlaceOrderInput } from './order-definitions';
-import { type OrderEvent, notifyBuyerInBackground } from './order-notifications';
+import { type OrderEvent, notifyBuyerInBackground, notifyBuyerInTask } from './order-notifications';
 import { showOrderProgress } from './order-ops-view';
 import { MarketplaceStatus, OrderTotal, SellerIds } from './search-attributes';
 
@@ -23,6 +23,11 @@ export class LeanOrder extends OrderControls {
 
   tellBuyer(event: OrderEvent): void {
     this.messages.push(notifyBuyerInBackground(this.state, event, this.input.shipTo.phone));
+  }
+
+  /** The same, tried first inside the current workflow task (see `notifyBuyerInTask`). */
+  tellBuyerInTask(event: OrderEvent): void {
+    this.messages.push(notifyBuyerInTask(this.state, event, this.input.shipTo.phone));
   }
 
   /** Every message started so far has settled (each one settles, sent or recorded as failed). */

@@ -6,7 +6,8 @@ import { awaitFraudReview } from './order-fraud-review';
 import { notifyBuyerInBackground } from './order-notifications';
 import { followParts, recordConfirmation, splitIntoParts, startParts } from './order-parts';
 import { LeanOrder } from './order-progress';
-import { failureMessage, holdStock, openPayment, priceAndRecord, takeOverFlashSaleHold } from './order-steps';
+import { priceAndRecord } from './order-pricing';
+import { failureMessage, holdStock, openPayment, takeOverFlashSaleHold } from './order-steps';
 import { orderWorkflowV1 } from './order-v1';
 import { Saga } from './saga';
 
@@ -15,7 +16,7 @@ import { Saga } from './saga';
  * orders started before the lean shape keep the first one (`orderWorkflowV1`).
  */
 export async function orderWorkflow(input: PlaceOrderInput): Promise<OrderState> {
-  return input.version === 2 ? orderWorkflowV2(input) : orderWorkflowV1(input);
+  return input.version ? leanOrderWorkflow(input) : orderWorkflowV1(input);
 }
 
 /**
@@ -24,7 +25,7 @@ export async function orderWorkflow(input: PlaceOrderInput): Promise<OrderState>
  * steps are local activities, statuses that last milliseconds are never written, and buyer messages go out
  * beside the order, never in its way. A failure before the split undoes everything done so far.
  */
-async function orderWorkflowV2(input: PlaceOrderInput): Promise<OrderState> {
+async function leanOrderWorkflow(input: PlaceOrderInput): Promise<OrderState> {
   const order = new LeanOrder(input);
   const { state } = order;
   order.listen();
@@ -32,16 +33,20 @@ async function orderWorkflowV2(input: PlaceOrderInput): Promise<OrderState> {
   try {
     // 0. A flash-sale hold is the order's already: take it over before it can expire.
     if (input.flashSale) await takeOverFlashSaleHold(input.orderId, input.flashSale, saga);
-    // 1. Price, total and record it, reading the buyer's and card's fraud signals beside it.
-    const { totals, signals } = await priceAndRecord(order, input);
-    // 2. Fraud screen; a risky order waits for a person.
+    // 1. Price, total and record it, reading the buyer's and card's fraud signals beside it (from version
+    // 3, in the same step, the stock is held too when the screen lets the order through).
+    const { totals, signals, stock } = await priceAndRecord(order, input);
     state.fraud = assessFraud(signals);
+    // A hold taken with the price is the saga's to undo before anything else may fail.
+    const heldAtCheckout = stock !== undefined && stock.kind !== 'after_review';
+    if (heldAtCheckout) await holdStock(order, input, saga, stock);
+    // 2. Fraud screen; a risky order waits for a person.
     await awaitFraudReview(order, input.fraudReviewSeconds);
     // 3. Hold the stock for as long as payment may take.
-    await holdStock(order, input, saga);
+    if (!heldAtCheckout) await holdStock(order, input, saga);
     // 4. Authorize every part at once if the caller gave a payment method; otherwise (or if that card was
     // declined) the order says it awaits payment, with the storefront's payment handlers already in place.
-    const pay = openPayment(order, totals.bySeller, saga);
+    const pay = openPayment(order, input.version, totals.bySeller, saga);
     if (input.paymentMethodId) state.payment = await pay.submit(input.paymentMethodId);
     if (!pay.done()) await order.moveTo('awaiting_payment');
     const paid =
@@ -59,12 +64,15 @@ async function orderWorkflowV2(input: PlaceOrderInput): Promise<OrderState> {
     return state;
   }
 
-  // 5. Confirm and split: each seller's part now owns its stock and its authorization. The message goes
-  // out with the children's start, so its completion and theirs usually wake the order once.
+  // 5. Confirm and split: each seller's part now owns its stock and its authorization. The confirmation is
+  // recorded once every part's workflow runs, so a seller who sees its sub-order can act on it at once.
+  // Version 2 sends the message with the children's start; from version 3 it is sent in the task that
+  // records the confirmation.
   const { parts, acceptBy } = splitIntoParts(order, input);
-  order.tellBuyer('order-confirmed');
+  if (input.version === 2) order.tellBuyer('order-confirmed');
   const children = await startParts(input, parts);
   await recordConfirmation(order, parts, acceptBy);
+  if (input.version !== 2) order.tellBuyerInTask('order-confirmed');
   // 6. Follow the parts to their ends; the order's status follows theirs.
   return followParts(order, parts, children);
 }
