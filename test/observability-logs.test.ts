@@ -103,23 +103,26 @@ describe('structured logs: JSON lines with request and workflow ids, and never a
 
     // Every line is one JSON object.
     const apiLines = apiLogs.lines();
-    const workerLines = workerLogs.lines();
     const orderLine = apiLines.find(
       (entry) => (entry.req as { path?: string } | undefined)?.path === '/orders' && entry.principalId,
     );
     assert.equal(orderLine?.principalId, buyer.userId, 'the request line names who asked');
     assert.equal(orderLine?.role, 'buyer');
 
-    // Activity lines carry the workflow id, run id and activity type; workflow lines their ids too.
-    const activityLine = workerLines.find(
+    // Activity lines carry the workflow id, run id and activity type; workflow lines their ids too. The
+    // worker's lines reach its logger a moment after the work (the SDK forwards them in batches), so an order
+    // confirmed quickly can be read before its lines are: wait for them.
+    const workerLine = (what: string, matches: (entry: Record<string, unknown>) => boolean) =>
+      eventually(() => Promise.resolve(workerLogs.lines().find(matches)), { what });
+    const activityLine = await workerLine(
+      'an activity line of the order',
       (entry) => entry.workflowId === `order-${orderId}` && typeof entry.activityType === 'string',
     );
-    assert.ok(activityLine, 'an activity line of the order');
     assert.equal(typeof activityLine.workflowRunId, 'string');
-    const workflowLine = workerLines.find(
+    const workflowLine = await workerLine(
+      'a workflow line of the order',
       (entry) => entry.workflowId === `order-${orderId}` && entry.msg === 'Workflow started',
     );
-    assert.ok(workflowLine, 'a workflow line of the order');
     assert.equal(typeof workflowLine.runId, 'string');
     assert.equal(typeof workflowLine.workflowType, 'string');
 
