@@ -10,7 +10,7 @@ import { dbUndo, undo } from './order-activities';
 import type { OrderState, PlaceOrderInput } from './order-definitions';
 import type { LeanOrder } from './order-progress';
 import { failureMessage } from './order-steps';
-import { CustomerId, MarketplaceStatus, OrderId, OrderTotal, SellerId } from './search-attributes';
+import { subOrderSearchAttributes } from './search-attributes';
 import type { sellerFulfillmentWorkflow } from './seller-fulfillment';
 import {
   type SubOrderInput,
@@ -73,13 +73,7 @@ export function startParts(
       startChild<typeof sellerFulfillmentWorkflow>('sellerFulfillmentWorkflow', {
         workflowId: sellerFulfillmentWorkflowId(input.orderId, part.sellerId),
         parentClosePolicy: ParentClosePolicy.ABANDON,
-        typedSearchAttributes: [
-          { key: OrderId, value: input.orderId },
-          { key: CustomerId, value: input.customerId },
-          { key: SellerId, value: part.sellerId },
-          { key: MarketplaceStatus, value: 'awaiting_acceptance' },
-          { key: OrderTotal, value: part.total.amount },
-        ],
+        typedSearchAttributes: subOrderSearchAttributes(part),
         args: [part],
       }),
     ),

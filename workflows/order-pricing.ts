@@ -79,12 +79,10 @@ function pricedBesideSignals(input: PlaceOrderInput): Promise<[PricedOrder, Frau
     db.fraudSignals({
       orderId: input.orderId,
       customerId: input.customerId,
-      ...(input.paymentMethodId ? { paymentMethodId: input.paymentMethodId } : {}),
-      // Not priced yet: the signals are about the buyer and the card; the total joins them below.
+      ...buyerSignalsOf(input),
+      // Not priced yet: the signals are about the buyer and the card; the total joins them above.
       orderTotalMinor: 0,
       currency: '',
-      shippingCountry: input.shipTo.country,
-      ...(input.billingCountry ? { billingCountry: input.billingCountry } : {}),
     }),
   );
 }

@@ -12,7 +12,7 @@ import type { OrderState, PlaceOrderInput } from './order-definitions';
 import { notifyBuyer } from './order-notifications';
 import { undo } from './order-v1-activities';
 import type { FirstShapeOrder } from './order-v1-progress';
-import { CustomerId, MarketplaceStatus, OrderId, OrderTotal, SellerId } from './search-attributes';
+import { subOrderSearchAttributes } from './search-attributes';
 import { sellerFulfillmentWorkflowId } from './seller-fulfillment-definitions';
 import type { sellerFulfillmentWorkflowV1 } from './seller-fulfillment-v1';
 
@@ -54,13 +54,11 @@ export function startPartsV1(
       startChild<typeof sellerFulfillmentWorkflowV1>('sellerFulfillmentWorkflow', {
         workflowId: sellerFulfillmentWorkflowId(input.orderId, part.sellerId),
         parentClosePolicy: ParentClosePolicy.ABANDON,
-        typedSearchAttributes: [
-          { key: OrderId, value: input.orderId },
-          { key: CustomerId, value: input.customerId },
-          { key: SellerId, value: part.sellerId },
-          { key: MarketplaceStatus, value: 'awaiting_acceptance' },
-          { key: OrderTotal, value: part.total.amount },
-        ],
+        typedSearchAttributes: subOrderSearchAttributes({
+          ...input,
+          sellerId: part.sellerId,
+          total: part.total,
+        }),
         args: [
           {
             orderId: input.orderId,
@@ -95,20 +93,22 @@ export async function followPartsV1(
   children: PartHandle[],
 ): Promise<OrderState> {
   const { state } = order;
-  let ended = false;
-  // A child that failed used to be an unhandled rejection, which fails every workflow task (a loop). The
-  // handler issues no command, so it replays the same; what it decides is behind the patch below.
+  // A child that failed used to be an unhandled rejection, which fails every workflow task (a loop). Each
+  // result is handled here and issues no command, so it replays the same; what a failure decides is behind
+  // the patch below.
   const failedSellers: string[] = [];
-  void Promise.all(
-    children.map((child, i) =>
-      child.result().catch(() => {
-        failedSellers.push(totals.bySeller[i]?.sellerId ?? '');
-      }),
-    ),
-  )
-    .then(() => (ended = true))
-    // Unreachable (each result is caught above), but a rejection here must never fail the workflow task.
-    .catch(() => (ended = true));
+  let open = children.length;
+  let ended = open === 0;
+  const partEnded = () => {
+    open -= 1;
+    ended = open === 0;
+  };
+  children.forEach((child, i) => {
+    child.result().then(partEnded, () => {
+      failedSellers.push(totals.bySeller[i]?.sellerId ?? '');
+      partEnded();
+    });
+  });
   for (;;) {
     await condition(() => order.changed || ended);
     order.changed = false;

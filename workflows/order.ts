@@ -37,13 +37,14 @@ async function leanOrderWorkflow(input: PlaceOrderInput): Promise<OrderState> {
     // 3, in the same step, the stock is held too when the screen lets the order through).
     const { totals, signals, stock } = await priceAndRecord(order, input);
     state.fraud = assessFraud(signals);
-    // A hold taken with the price is the saga's to undo before anything else may fail.
-    const heldAtCheckout = stock !== undefined && stock.kind !== 'after_review';
-    if (heldAtCheckout) await holdStock(order, input, saga, stock);
+    // A hold taken (or refused) with the price is settled now: the saga must own a hold before anything else
+    // may fail.
+    const stockSettled = stock !== undefined && stock.kind !== 'after_review';
+    if (stockSettled) await holdStock(order, input, saga, stock);
     // 2. Fraud screen; a risky order waits for a person.
     await awaitFraudReview(order, input.fraudReviewSeconds);
     // 3. Hold the stock for as long as payment may take.
-    if (!heldAtCheckout) await holdStock(order, input, saga);
+    if (!stockSettled) await holdStock(order, input, saga);
     // 4. Authorize every part at once if the caller gave a payment method; otherwise (or if that card was
     // declined) the order says it awaits payment, with the storefront's payment handlers already in place.
     const pay = openPayment(order, input.version, totals.bySeller, saga);
@@ -69,10 +70,11 @@ async function leanOrderWorkflow(input: PlaceOrderInput): Promise<OrderState> {
   // Version 2 sends the message with the children's start; from version 3 it is sent in the task that
   // records the confirmation.
   const { parts, acceptBy } = splitIntoParts(order, input);
-  if (input.version === 2) order.tellBuyer('order-confirmed');
+  const firstLean = input.version === 2;
+  if (firstLean) order.tellBuyer('order-confirmed');
   const children = await startParts(input, parts);
   await recordConfirmation(order, parts, acceptBy);
-  if (input.version !== 2) order.tellBuyerInTask('order-confirmed');
+  if (!firstLean) order.tellBuyerInTask('order-confirmed');
   // 6. Follow the parts to their ends; the order's status follows theirs.
   return followParts(order, parts, children);
 }

@@ -1,4 +1,4 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, type SearchAttributePair, SearchAttributeType } from '@temporalio/common';
 
 // Registered on the dev server by scripts/stack (search-attributes.txt) and on a cluster by deploy/;
 // test/search-attributes.test.ts keeps the three lists equal.
@@ -23,3 +23,19 @@ export const allSearchAttributes = [
   PayoutPeriod,
   DisputeId,
 ];
+
+/** How a seller's part is found in the Temporal UI from its start: its order, buyer, seller and total. */
+export function subOrderSearchAttributes(part: {
+  orderId: string;
+  customerId: string;
+  sellerId: string;
+  total: { amount: number };
+}): SearchAttributePair[] {
+  return [
+    { key: OrderId, value: part.orderId },
+    { key: CustomerId, value: part.customerId },
+    { key: SellerId, value: part.sellerId },
+    { key: MarketplaceStatus, value: 'awaiting_acceptance' },
+    { key: OrderTotal, value: part.total.amount },
+  ];
+}
