@@ -1,6 +1,6 @@
 import type { FlashSaleTerms, LineProgress, Ticket, TicketState } from '../domain/flash-sale';
 import type { RedisClient } from './redis';
-import { openHoldsKey, stockKey } from './stock-counters';
+import { openHoldsKey, stockKey, unitsOnShelfLua } from './stock-counters';
 
 // The waiting room lives in Redis next to the SKU's stock counters: every key carries the {sku} hash tag,
 // so a script can read the stock hash and the line together on one Cluster slot. Each state change is one
@@ -8,17 +8,6 @@ import { openHoldsKey, stockKey } from './stock-counters';
 // read the clock from Redis (TIME), so every process and the worker agree on when a hold expires.
 
 const nowMs = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
-
-/** Units on the shelf: the positive counts of the SKU's stock hash (a warehouse may be negative after a fix). */
-const shelfOf = `
-local function shelfOf(key)
-  local total = 0
-  for _, v in ipairs(redis.call('HVALS', key)) do
-    local n = tonumber(v)
-    if n > 0 then total = total + n end
-  end
-  return total
-end`;
 
 /**
  * No unit is left for a place when the shelf is empty and the places ahead of it (not yet served) are at
@@ -48,7 +37,7 @@ return 'ok'
  * join is one round trip.
  */
 const joinScript = `
-${shelfOf}
+${unitsOnShelfLua}
 ${noUnitLeft}
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'no_sale'} end
 local existing = redis.call('GET', KEYS[2])
@@ -56,7 +45,7 @@ if existing then return {'existing', existing} end
 local limit = tonumber(redis.call('HGET', KEYS[1], 'perBuyerLimit'))
 if tonumber(ARGV[3]) > limit then return {'over_limit', tostring(limit)} end
 if redis.call('HGET', KEYS[1], 'soldOut') == '1' then return {'sold_out'} end
-local shelf = shelfOf(KEYS[5])
+local shelf = unitsOnShelf(KEYS[5])
 local waiting = tonumber(redis.call('HGET', KEYS[1], 'queued') or '0') - tonumber(redis.call('HGET', KEYS[1], 'served') or '0')
 if noUnitLeft(KEYS[1], shelf, waiting) then return {'sold_out'} end
 local position = redis.call('RPUSH', KEYS[4], ARGV[2])
@@ -74,9 +63,9 @@ return {'joined', ARGV[2], redis.call('HGETALL', KEYS[1]), redis.call('HGETALL',
  * its hold and marking it held) is left alone. KEYS: sale, ticket, stock, the SKU's open-holds set.
  */
 const standingScript = `
-${shelfOf}
+${unitsOnShelfLua}
 ${noUnitLeft}
-local shelf = shelfOf(KEYS[3])
+local shelf = unitsOnShelf(KEYS[3])
 if redis.call('HGET', KEYS[2], 'state') == 'waiting' then
   local orderId = redis.call('HGET', KEYS[2], 'orderId')
   local ahead = tonumber(redis.call('HGET', KEYS[2], 'position')) - 1 - tonumber(redis.call('HGET', KEYS[1], 'served') or '0')
@@ -89,8 +78,8 @@ return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]), tostring
 
 /** The sale and the shelf, read together. */
 const saleScript = `
-${shelfOf}
-return {redis.call('HGETALL', KEYS[1]), tostring(shelfOf(KEYS[2]))}
+${unitsOnShelfLua}
+return {redis.call('HGETALL', KEYS[1]), tostring(unitsOnShelf(KEYS[2]))}
 `;
 
 const markHeldScript = `
@@ -147,12 +136,8 @@ return {'ordered'}
 
 /** Sold out only when no unit is on the shelf and none is in a hold that could still come back. */
 const settleScript = `
-local stock = redis.call('HVALS', KEYS[2])
-local total = 0
-for i = 1, #stock do
-  local n = tonumber(stock[i])
-  if n > 0 then total = total + n end
-end
+${unitsOnShelfLua}
+local total = unitsOnShelf(KEYS[2])
 local open = tonumber(redis.call('HGET', KEYS[1], 'openHolds') or '0')
 local soldOut = (total == 0 and open == 0) and '1' or '0'
 redis.call('HSET', KEYS[1], 'soldOut', soldOut)

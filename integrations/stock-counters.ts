@@ -4,6 +4,20 @@ import type { RedisClient } from './redis';
 // under flash-sale load. Each SKU's counters and holds share the {sku} hash tag, so every script touches
 // one slot and runs unchanged on Redis Cluster. Redis is a cache of the stock ledger, never the only copy.
 
+/**
+ * Lua for scripts that read a SKU's shelf: `unitsOnShelf(key)` sums the positive counts of its stock hash
+ * (a warehouse may stand below zero after a repair, and that takes nothing from the others).
+ */
+export const unitsOnShelfLua = `
+local function unitsOnShelf(key)
+  local total = 0
+  for _, v in ipairs(redis.call('HVALS', key)) do
+    local n = tonumber(v)
+    if n > 0 then total = total + n end
+  end
+  return total
+end`;
+
 /** A hold remembers its outcome (held, released, committed) so a retried or replayed call changes nothing. */
 const reserveScript = `
 local state = redis.call('HGET', KEYS[2], '_state')
